@@ -1,0 +1,39 @@
+import CompeteCore
+import Vapor
+
+/// Everything the HTTP layer calls, built once by the composition root.
+public struct APIServices: Sendable {
+    public let auth: AuthService
+    public let competitions: CompetitionService
+    public let registrations: RegistrationService
+    public let idempotency: IdempotencyService
+    public let tokens: TokenService
+    public let effects: Effects
+    public let health: HealthCheck
+
+    public init(
+        auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
+        idempotency: IdempotencyService, tokens: TokenService, effects: Effects, health: HealthCheck
+    ) {
+        self.auth = auth
+        self.competitions = competitions
+        self.registrations = registrations
+        self.idempotency = idempotency
+        self.tokens = tokens
+        self.effects = effects
+        self.health = health
+    }
+}
+
+/// Mounts the JSON API under `/api` with problem+json errors and the 64 KiB body limit.
+public func registerAPI(on app: Application, services: APIServices) throws {
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
+    app.middleware.use(ProblemMiddleware())
+    app.routes.defaultMaxBodySize = "64kb"
+    let api = app.grouped("api")
+    try api.register(collection: AuthController(services: services))
+    try api.register(collection: CompetitionController(services: services))
+    try api.register(collection: RegistrationController(services: services))
+    try api.register(collection: HealthController(check: services.health))
+}

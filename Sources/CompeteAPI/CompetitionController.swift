@@ -1,0 +1,107 @@
+import CompeteCore
+import Vapor
+
+struct CompetitionController: RouteCollection {
+    let services: APIServices
+
+    func boot(routes: any RoutesBuilder) throws {
+        let competitions = routes.grouped("competitions")
+        competitions.get(use: list)
+        competitions.post(use: create)
+        competitions.get("mine", use: mine)
+        competitions.get(":id", use: show)
+        competitions.patch(":id", use: update)
+        competitions.get(":id", "registrations", use: registrants)
+    }
+
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let page = try await services.competitions.list(try CompetitionQueryParser.parse(req))
+        return pageResponse(page)
+    }
+
+    @Sendable func mine(_ req: Request) async throws -> Response {
+        let principal = try await req.principal(services.tokens)
+        let page = try await services.competitions.mine(principal, try CompetitionQueryParser.parse(req))
+        return pageResponse(page)
+    }
+
+    @Sendable func show(_ req: Request) async throws -> Response {
+        let competition = try await services.competitions.get(try req.uuidParameter("id"))
+        return .json(CompetitionResponse(competition, now: services.effects.now()))
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let principal = try await req.principal(services.tokens)
+        let draft = try APIJSON.decodeBody(CompetitionRequest.self, from: req).draft
+        let now = services.effects.now
+        let response = try await IdempotencyGate(service: services.idempotency).run(
+            req, principal: principal,
+            render: Problem.render(status: .created) { CompetitionResponse($0, now: now()) }
+        ) { recorder in
+            try await services.competitions.create(by: principal, draft, recorder: recorder)
+        }
+        if response.status == .created, let id = Self.createdID(response) {
+            response.headers.replaceOrAdd(name: .location, value: "/api/competitions/\(id)")
+        }
+        return response
+    }
+
+    @Sendable func update(_ req: Request) async throws -> Response {
+        let principal = try await req.principal(services.tokens)
+        let id = try req.uuidParameter("id")
+        let draft = try APIJSON.decodeBody(CompetitionRequest.self, from: req).draft
+        let competition = try await services.competitions.update(by: principal, id: id, draft)
+        return .json(CompetitionResponse(competition, now: services.effects.now()))
+    }
+
+    @Sendable func registrants(_ req: Request) async throws -> Response {
+        let principal = try await req.principal(services.tokens)
+        let (competition, registrants) = try await services.competitions.registrants(
+            by: principal, competitionId: try req.uuidParameter("id")
+        )
+        let wantsCSV = req.query[String.self, at: "format"] == "csv"
+            || req.headers.accept.contains { $0.mediaType == HTTPMediaType(type: "text", subType: "csv") }
+        guard wantsCSV else { return .json(ItemsResponse(items: registrants.map(RegistrantResponse.init))) }
+        return RegistrantsCSV.response(competition: competition, registrants: registrants)
+    }
+
+    private func pageResponse(_ page: Page<Competition>) -> Response {
+        let now = services.effects.now()
+        return .json(PageResponse(
+            items: page.items.map { CompetitionResponse($0, now: now) },
+            page: page.page, limit: page.limit, total: page.total
+        ))
+    }
+
+    /// The id of a competition just created, read back from the (possibly replayed) body.
+    private static func createdID(_ response: Response) -> UUID? {
+        struct Created: Decodable { let id: UUID }
+        guard let data = response.body.data else { return nil }
+        return try? JSONDecoder().decode(Created.self, from: data).id
+    }
+}
+
+/// Parses `?search=&tags=a,b&status=open&page=1&limit=20`, reporting bad values by field.
+enum CompetitionQueryParser {
+    static func parse(_ req: Request) throws -> CompetitionQuery {
+        var errors: [FieldError] = []
+        var query = CompetitionQuery()
+        query.search = req.query[String.self, at: "search"]
+        if let tags = req.query[String.self, at: "tags"] {
+            query.tags = tags.split(separator: ",").map(String.init)
+        }
+        if let raw = req.query[String.self, at: "status"], !raw.isEmpty {
+            if let status = CompetitionStatus(rawValue: raw.lowercased()) { query.status = status } else {
+                errors.append(FieldError("status", "must be open, full or closed"))
+            }
+        }
+        for (name, keyPath) in [("page", \CompetitionQuery.page), ("limit", \CompetitionQuery.limit)] {
+            guard let raw = req.query[String.self, at: name] else { continue }
+            if let value = Int(raw) { query[keyPath: keyPath] = value } else {
+                errors.append(FieldError(name, "must be a whole number"))
+            }
+        }
+        guard errors.isEmpty else { throw DomainError.validation(errors) }
+        return query
+    }
+}

@@ -1,0 +1,158 @@
+import CompeteCore
+import Foundation
+
+// Wire shapes of API.md. Requests decode with every field optional so that validation can
+// report all problems at once; responses are built from domain values.
+
+struct SignupRequest: Decodable {
+    var name: String?
+    var email: String?
+    var password: String?
+    var role: String?
+}
+
+struct LoginRequest: Decodable {
+    var email: String?
+    var password: String?
+}
+
+struct CompetitionRequest: Decodable {
+    var title: String?
+    var description: String?
+    var tags: [String]?
+    var capacity: Int?
+    var regDeadline: Date?
+    var startDate: Date?
+
+    var draft: CompetitionDraft {
+        CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
+                         regDeadline: regDeadline, startDate: startDate)
+    }
+}
+
+struct UserResponse: Encodable {
+    let id: UUID
+    let name: String
+    let email: String
+    let role: String
+    let createdAt: Date
+
+    init(_ user: User) {
+        id = user.id
+        name = user.name
+        email = user.email
+        role = user.role.rawValue
+        createdAt = user.createdAt
+    }
+}
+
+struct SessionResponse: Encodable {
+    let token: String
+    let user: UserResponse
+}
+
+struct CompetitionResponse: Encodable {
+    struct Organizer: Encodable { let id: UUID; let name: String }
+
+    let id: UUID
+    let title: String
+    let description: String
+    let tags: [String]
+    let capacity: Int
+    let registeredCount: Int
+    let seatsLeft: Int
+    let waitlistCapacity: Int
+    let waitlistCount: Int
+    let regDeadline: Date
+    let startDate: Date
+    let status: CompetitionStatus
+    let organizer: Organizer
+    let createdAt: Date
+    let updatedAt: Date
+
+    init(_ c: Competition, now: Date) {
+        id = c.id
+        title = c.title
+        description = c.description
+        tags = c.tags
+        capacity = c.capacity
+        registeredCount = c.registeredCount
+        seatsLeft = c.seatsLeft
+        waitlistCapacity = c.waitlistCapacity
+        waitlistCount = c.waitlistCount
+        regDeadline = c.regDeadline
+        startDate = c.startDate
+        status = c.status(at: now)
+        organizer = Organizer(id: c.organizerId, name: c.organizerName)
+        createdAt = c.createdAt
+        updatedAt = c.updatedAt
+    }
+}
+
+struct PageResponse<Item: Encodable>: Encodable {
+    let items: [Item]
+    let page: Int
+    let limit: Int
+    let total: Int
+}
+
+struct ItemsResponse<Item: Encodable>: Encodable {
+    let items: [Item]
+}
+
+struct RegistrationResponse: Encodable {
+    let registrationId: UUID
+    let competitionId: UUID
+    let status: RegistrationStatus
+    let registeredAt: Date
+
+    init(_ receipt: RegistrationReceipt) {
+        registrationId = receipt.registrationId
+        competitionId = receipt.competitionId
+        status = receipt.status
+        registeredAt = receipt.registeredAt
+    }
+}
+
+struct CancellationResponse: Encodable {
+    let registrationId: UUID
+    let status: RegistrationStatus
+}
+
+struct MyRegistrationResponse: Encodable {
+    struct CompetitionSummary: Encodable {
+        let id: UUID
+        let title: String
+        let regDeadline: Date
+        let startDate: Date
+    }
+
+    let registrationId: UUID
+    let status: RegistrationStatus
+    let registeredAt: Date
+    let competition: CompetitionSummary
+
+    init(_ r: ParticipantRegistration) {
+        registrationId = r.registrationId
+        status = r.status
+        registeredAt = r.registeredAt
+        competition = CompetitionSummary(id: r.competitionId, title: r.competitionTitle,
+                                         regDeadline: r.regDeadline, startDate: r.startDate)
+    }
+}
+
+struct RegistrantResponse: Encodable {
+    struct Person: Encodable { let id: UUID; let name: String; let email: String }
+
+    let registrationId: UUID
+    let status: RegistrationStatus
+    let registeredAt: Date
+    let user: Person
+
+    init(_ r: Registrant) {
+        registrationId = r.registrationId
+        status = r.status
+        registeredAt = r.registeredAt
+        user = Person(id: r.userId, name: r.name, email: r.email)
+    }
+}

@@ -1,0 +1,78 @@
+import CompeteCore
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Runs a creating request under its `Idempotency-Key`, if it has one: replays a finished
+/// outcome, refuses reuse and concurrent duplicates, and otherwise lets the work store its
+/// outcome in its own transaction through a `ResponseRecorder`.
+struct IdempotencyGate: Sendable {
+    let service: IdempotencyService
+
+    static let header = "Idempotency-Key"
+
+    func run<Value: Sendable>(
+        _ request: Request, principal: Principal,
+        render: @escaping @Sendable (Result<Value, DomainError>) -> StoredResponse,
+        _ work: (ResponseRecorder<Value>?) async throws -> Value
+    ) async throws -> Response {
+        let values = request.headers[Self.header]
+        guard let raw = values.first else {
+            return .stored(render(.success(try await work(nil))))
+        }
+        guard values.count == 1 else { throw DomainError.idempotencyKeyInvalid }
+        let key = try IdempotencyKey(header: raw)
+        let idempotent = IdempotencyRequest(userId: principal.userId, key: key, fingerprint: Self.fingerprint(request))
+
+        switch try await service.begin(idempotent) {
+        case .replay(let stored):
+            return .stored(stored, replayed: true)
+        case .started(let lease):
+            // Remembers what the work's transaction stored, so the first answer is the same bytes.
+            let recorded = NIOLockedValueBox<(error: DomainError?, response: StoredResponse)?>(nil)
+            let recorder = ResponseRecorder<Value>(lease: lease) { result in
+                let response = render(result)
+                let error: DomainError? = if case .failure(let e) = result { e } else { nil }
+                recorded.withLockedValue { $0 = (error, response) }
+                return response
+            }
+            do {
+                let value = try await work(recorder)
+                return .stored(recorded.withLockedValue { $0?.response } ?? render(.success(value)))
+            } catch {
+                // A business outcome (e.g. competition_full) committed with the key: answer it.
+                if let outcome = recorded.withLockedValue({ $0 }), let domain = error as? DomainError, outcome.error == domain {
+                    return .stored(outcome.response)
+                }
+                // Rejected before it started, or failed unexpectedly: nothing stored, key freed.
+                try? await service.release(lease)
+                throw error
+            }
+        }
+    }
+
+    /// Method, path with query, and body: a key reused for anything else is refused.
+    static func fingerprint(_ request: Request) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array("\(request.method.rawValue) \(request.url.path)?\(request.url.query ?? "")\n".utf8))
+        if let body = request.body.data {
+            hasher.update(data: Array(body.readableBytesView))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Problem {
+    /// Renders a result for storage: the value as JSON with `status`, a domain error as a problem.
+    static func render<Value, Body: Encodable & SendableMetatype>(
+        status: HTTPResponseStatus, _ body: @escaping @Sendable (Value) -> Body
+    ) -> @Sendable (Result<Value, DomainError>) -> StoredResponse {
+        { result in
+            switch result {
+            case .success(let value):
+                StoredResponse(status: Int(status.code), contentType: "application/json", body: APIJSON.encode(body(value)))
+            case .failure(let error):
+                Problem(error).stored
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import CompeteCore
+import JWTKit
+import Vapor
+
+/// Issues and verifies HS256 bearer tokens carrying `sub`, `role`, `iat` and `exp`.
+public struct TokenService: Sendable {
+    private let keys: JWTKeyCollection
+    private let ttl: TimeInterval
+    private let now: @Sendable () -> Date
+
+    /// Minimum secret length; jwt-kit would trap on shorter HMAC keys.
+    public static let minimumSecretBytes = 32
+
+    public init(secret: String, ttl: TimeInterval, now: @escaping @Sendable () -> Date) async {
+        precondition(secret.utf8.count >= Self.minimumSecretBytes, "JWT secret must be validated at start-up")
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        self.ttl = ttl
+        self.now = now
+    }
+
+    struct Payload: JWTPayload {
+        var sub: SubjectClaim
+        var role: String
+        var iat: IssuedAtClaim
+        var exp: ExpirationClaim
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {
+            try exp.verifyNotExpired()
+        }
+    }
+
+    public func issue(for user: User) async throws -> String {
+        let issuedAt = now()
+        let payload = Payload(
+            sub: SubjectClaim(value: user.id.uuidString.lowercased()), role: user.role.rawValue,
+            iat: IssuedAtClaim(value: issuedAt), exp: ExpirationClaim(value: issuedAt.addingTimeInterval(ttl))
+        )
+        return try await keys.sign(payload)
+    }
+
+    /// The principal of a valid token; any defect (signature, algorithm, expiry, claims) is 401.
+    public func verify(_ token: String) async throws -> Principal {
+        let payload: Payload
+        do {
+            payload = try await keys.verify(token, as: Payload.self)
+        } catch {
+            throw DomainError.unauthenticated
+        }
+        guard let id = UUID(uuidString: payload.sub.value), let role = Role(rawValue: payload.role) else {
+            throw DomainError.unauthenticated
+        }
+        return Principal(userId: id, role: role)
+    }
+}
+
+extension Request {
+    /// The authenticated caller, from `Authorization: Bearer <token>`.
+    func principal(_ tokens: TokenService) async throws -> Principal {
+        guard let bearer = headers.bearerAuthorization else { throw DomainError.unauthenticated }
+        return try await tokens.verify(bearer.token)
+    }
+
+    /// A path parameter that must be a UUID; anything else names no resource (404).
+    func uuidParameter(_ name: String) throws -> UUID {
+        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else { throw DomainError.notFound }
+        return id
+    }
+}

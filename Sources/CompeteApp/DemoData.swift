@@ -1,0 +1,46 @@
+import CompeteCore
+import Foundation
+import Logging
+
+/// The demo organizers, participants and competitions of API.md. Safe to run repeatedly:
+/// existing users and competitions (same organizer and title) are left as they are.
+enum DemoData {
+    static let password = "password123"
+
+    static let users: [(name: String, email: String, role: Role)] = [
+        ("Olivia Organizer", "org1@compete.com", .organizer),
+        ("Oscar Organizer", "org2@compete.com", .organizer),
+    ] + (1...5).map { ("Demo User \($0)", "user\($0)@compete.com", .participant) }
+
+    static let competitions: [(title: String, capacity: Int, organizer: String, tags: [String], description: String)] = [
+        ("Local Marathon 5K", 100, "org1@compete.com", ["running", "outdoor"], "A friendly 5 km run through the city park."),
+        ("Code Challenge 2026", 50, "org1@compete.com", ["coding", "online"], "Solve algorithmic puzzles against the clock."),
+        ("Design Showdown", 20, "org2@compete.com", ["design", "creative"], "Design a poster on a theme revealed at the start."),
+        ("Gaming Tournament", 500, "org2@compete.com", ["gaming", "esports"], "Single-elimination bracket, best of three."),
+        ("Photography Contest", 30, "org1@compete.com", ["photography", "creative"], "One photo, one theme, one week."),
+    ]
+
+    static func seed(auth: AuthService, competitions service: CompetitionService, users store: any UserStore, now: Date, logger: Logger) async throws {
+        var created = 0
+        for demo in users {
+            do {
+                _ = try await auth.signup(SignupInput(name: demo.name, email: demo.email, password: password, role: demo.role.rawValue))
+                created += 1
+            } catch DomainError.emailTaken {
+                continue
+            }
+        }
+        for demo in competitions {
+            guard let organizer = try await store.credentials(email: demo.organizer)?.user else { continue }
+            let principal = Principal(userId: organizer.id, role: organizer.role)
+            let existing = try await service.mine(principal, CompetitionQuery(search: demo.title, limit: 100))
+            guard !existing.items.contains(where: { $0.title == demo.title }) else { continue }
+            _ = try await service.create(by: principal, CompetitionDraft(
+                title: demo.title, description: demo.description, tags: demo.tags, capacity: demo.capacity,
+                regDeadline: now.addingTimeInterval(7 * 86400), startDate: now.addingTimeInterval(8 * 86400)
+            ))
+            created += 1
+        }
+        logger.info("demo data ready", metadata: ["created": "\(created)"])
+    }
+}

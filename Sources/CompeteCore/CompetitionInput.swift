@@ -1,0 +1,111 @@
+import Foundation
+
+/// The fields an organizer sends to create a competition, exactly as decoded (absent = nil).
+public struct CompetitionDraft: Sendable {
+    public var title: String?
+    public var description: String?
+    public var tags: [String]?
+    public var capacity: Int?
+    public var regDeadline: Date?
+    public var startDate: Date?
+
+    public init(
+        title: String? = nil, description: String? = nil, tags: [String]? = nil, capacity: Int? = nil,
+        regDeadline: Date? = nil, startDate: Date? = nil
+    ) {
+        self.title = title
+        self.description = description
+        self.tags = tags
+        self.capacity = capacity
+        self.regDeadline = regDeadline
+        self.startDate = startDate
+    }
+}
+
+/// Validated content of a competition, the part an organizer controls.
+public struct CompetitionContent: Sendable, Equatable {
+    public var title: String
+    public var description: String
+    public var tags: [String]
+    public var capacity: Int
+    public var regDeadline: Date
+    public var startDate: Date
+
+    public static let maxTitle = 200
+    public static let maxDescription = 10_000
+    public static let capacityRange = 1...100_000
+
+    /// Checks a complete draft for creation. `startDate` defaults to `regDeadline`.
+    public static func validate(_ draft: CompetitionDraft, now: Date) throws -> CompetitionContent {
+        var errors: [FieldError] = []
+        if draft.title == nil { errors.append(FieldError("title", "is required")) }
+        if draft.capacity == nil { errors.append(FieldError("capacity", "is required")) }
+        if draft.regDeadline == nil { errors.append(FieldError("regDeadline", "is required")) }
+        let content = CompetitionContent(
+            title: draft.title ?? "", description: draft.description ?? "", tags: draft.tags ?? [],
+            capacity: draft.capacity ?? 0, regDeadline: draft.regDeadline ?? now,
+            startDate: draft.startDate ?? draft.regDeadline ?? now
+        )
+        if !errors.isEmpty {
+            // Report the missing fields together with whatever else is wrong in the present ones.
+            let present = content.problems(checkingDeadlineAgainst: now)
+                .filter { problem in !errors.contains { $0.field == problem.field } }
+            throw DomainError.validation(errors + present)
+        }
+        return try content.normalized(checkingDeadlineAgainst: now)
+    }
+
+    /// Applies a partial update. The deadline must be in the future only if it is being changed.
+    public func applying(_ patch: CompetitionDraft, now: Date) throws -> CompetitionContent {
+        var next = self
+        if let title = patch.title { next.title = title }
+        if let description = patch.description { next.description = description }
+        if let tags = patch.tags { next.tags = tags }
+        if let capacity = patch.capacity { next.capacity = capacity }
+        if let regDeadline = patch.regDeadline { next.regDeadline = regDeadline }
+        if let startDate = patch.startDate { next.startDate = startDate }
+        return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil)
+    }
+
+    private func normalized(checkingDeadlineAgainst now: Date?) throws -> CompetitionContent {
+        let problems = problems(checkingDeadlineAgainst: now)
+        guard problems.isEmpty else { throw DomainError.validation(problems) }
+        var copy = self
+        copy.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if case .success(let tags) = Tags.normalizeList(tags) { copy.tags = tags }
+        return copy
+    }
+
+    private func problems(checkingDeadlineAgainst now: Date?) -> [FieldError] {
+        var errors: [FieldError] = []
+        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed.count > Self.maxTitle {
+            errors.append(FieldError("title", "must be 1–\(Self.maxTitle) characters"))
+        }
+        if description.count > Self.maxDescription {
+            errors.append(FieldError("description", "must be at most \(Self.maxDescription) characters"))
+        }
+        if case .failure(let failure) = Tags.normalizeList(tags) {
+            errors.append(FieldError("tags", failure.message))
+        }
+        if !Self.capacityRange.contains(capacity) {
+            errors.append(FieldError("capacity", "must be between 1 and 100000"))
+        }
+        if let now, regDeadline <= now {
+            errors.append(FieldError("regDeadline", "must be in the future"))
+        }
+        if startDate < regDeadline {
+            errors.append(FieldError("startDate", "must not be before regDeadline"))
+        }
+        return errors
+    }
+}
+
+extension Competition {
+    public var content: CompetitionContent {
+        CompetitionContent(
+            title: title, description: description, tags: tags, capacity: capacity,
+            regDeadline: regDeadline, startDate: startDate
+        )
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Publishing, editing and browsing competitions.
+public struct CompetitionService: Sendable {
+    let competitions: any CompetitionStore
+    let effects: Effects
+
+    public init(competitions: any CompetitionStore, effects: Effects) {
+        self.competitions = competitions
+        self.effects = effects
+    }
+
+    public func create(
+        by principal: Principal, _ draft: CompetitionDraft, recorder: ResponseRecorder<Competition>? = nil
+    ) async throws -> Competition {
+        try Self.requireOrganizer(principal)
+        let now = effects.now()
+        let content = try CompetitionContent.validate(draft, now: now)
+        return try await competitions.create(
+            content, id: effects.makeID(), organizerId: principal.userId, now: now, recorder: recorder
+        )
+    }
+
+    public func get(_ id: UUID) async throws -> Competition {
+        guard let competition = try await competitions.find(id: id) else { throw DomainError.notFound }
+        return competition
+    }
+
+    public func list(_ query: CompetitionQuery) async throws -> Page<Competition> {
+        try await competitions.list(query.validated(), now: effects.now())
+    }
+
+    public func mine(_ principal: Principal, _ query: CompetitionQuery) async throws -> Page<Competition> {
+        try Self.requireOrganizer(principal)
+        var query = try query.validated()
+        query.organizerId = principal.userId
+        return try await competitions.list(query, now: effects.now())
+    }
+
+    /// Applies a partial update. Only the owning organizer may edit, and capacity may not drop
+    /// below the seats already taken; both are checked under the store's row lock.
+    public func update(by principal: Principal, id: UUID, _ patch: CompetitionDraft) async throws -> Competition {
+        try Self.requireOrganizer(principal)
+        let now = effects.now()
+        let updated = try await competitions.update(id: id, now: now) { current in
+            guard current.organizerId == principal.userId else {
+                throw DomainError.forbidden("only the organizer who created this competition may edit it")
+            }
+            let content = try current.content.applying(patch, now: now)
+            guard content.capacity >= current.registeredCount else {
+                throw DomainError.capacityBelowRegistered(registered: current.registeredCount)
+            }
+            return content
+        }
+        guard let updated else { throw DomainError.notFound }
+        return updated
+    }
+
+    /// The registrants of a competition, for its own organizer only (emails are private).
+    public func registrants(by principal: Principal, competitionId: UUID) async throws -> (Competition, [Registrant]) {
+        let competition = try await get(competitionId)
+        guard principal.role == .organizer, competition.organizerId == principal.userId else {
+            throw DomainError.forbidden("only the organizer of this competition may see its registrants")
+        }
+        return (competition, try await competitions.registrants(competitionId: competitionId))
+    }
+
+    static func requireOrganizer(_ principal: Principal) throws {
+        guard principal.role == .organizer else { throw DomainError.forbidden("only organizers may do this") }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// A validated `Idempotency-Key` header value: 1–255 visible ASCII characters, or the RFC 8941
+/// quoted form (`"abc"` means `abc`).
+public struct IdempotencyKey: Sendable, Hashable {
+    public let value: String
+    public static let maxLength = 255
+
+    public init(header raw: String) throws {
+        var value = raw
+        if raw.count >= 2, raw.hasPrefix("\""), raw.hasSuffix("\"") {
+            value = try Self.unquote(String(raw.dropFirst().dropLast()))
+            guard value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value <= 0x7E }) else {
+                throw DomainError.idempotencyKeyInvalid
+            }
+        } else {
+            guard value.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E }) else {
+                throw DomainError.idempotencyKeyInvalid
+            }
+        }
+        guard !value.isEmpty, value.utf8.count <= Self.maxLength else { throw DomainError.idempotencyKeyInvalid }
+        self.value = value
+    }
+
+    /// RFC 8941 sf-string body: `\"` and `\\` are the only escapes; a bare quote is an error.
+    private static func unquote(_ body: String) throws -> String {
+        var result = ""
+        var escaping = false
+        for character in body {
+            if escaping {
+                guard character == "\"" || character == "\\" else { throw DomainError.idempotencyKeyInvalid }
+                result.append(character)
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else if character == "\"" {
+                throw DomainError.idempotencyKeyInvalid
+            } else {
+                result.append(character)
+            }
+        }
+        guard !escaping else { throw DomainError.idempotencyKeyInvalid }
+        return result
+    }
+}
+
+/// A request that carries an idempotency key: who sent it, the key, and a fingerprint of
+/// method + path + body so that reusing the key for something else is detected.
+public struct IdempotencyRequest: Sendable {
+    public let userId: UUID
+    public let key: IdempotencyKey
+    public let fingerprint: String
+
+    public init(userId: UUID, key: IdempotencyKey, fingerprint: String) {
+        self.userId = userId
+        self.key = key
+        self.fingerprint = fingerprint
+    }
+}
+
+/// Proof that this process owns the in-flight key until the lease expires.
+public struct IdempotencyLease: Sendable, Equatable {
+    public let userId: UUID
+    public let key: String
+    public let token: UUID
+
+    public init(userId: UUID, key: String, token: UUID) {
+        self.userId = userId
+        self.key = key
+        self.token = token
+    }
+}
+
+/// The final outcome of a request, stored so that a retry gets it back byte for byte.
+public struct StoredResponse: Sendable, Equatable {
+    public let status: Int
+    public let contentType: String
+    public let body: [UInt8]
+
+    public init(status: Int, contentType: String, body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+public enum IdempotencyStart: Sendable, Equatable {
+    /// No earlier outcome: run the request under this lease.
+    case started(IdempotencyLease)
+    /// The same request already finished: answer with its stored response.
+    case replay(StoredResponse)
+}
+
+/// Hands the work's transaction what it needs to store the outcome together with the work, so
+/// a crash can never leave one without the other.
+public struct ResponseRecorder<Value: Sendable>: Sendable {
+    public let lease: IdempotencyLease
+    public let render: @Sendable (Result<Value, DomainError>) -> StoredResponse
+
+    public init(lease: IdempotencyLease, render: @escaping @Sendable (Result<Value, DomainError>) -> StoredResponse) {
+        self.lease = lease
+        self.render = render
+    }
+}
+
+/// Timing rules for idempotency records.
+public struct IdempotencyPolicy: Sendable {
+    /// How long an in-flight request holds its key before a retry may take over.
+    public var lease: TimeInterval
+    /// How long finished outcomes are kept for replay.
+    public var retention: TimeInterval
+
+    public init(lease: TimeInterval = 30, retention: TimeInterval = 24 * 3600) {
+        self.lease = lease
+        self.retention = retention
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+// The storage and infrastructure the services need, as small protocols. CompeteStore implements
+// them in SQL; CompeteRedis will back the rate limiter and idempotency locks later.
+
+public protocol UserStore: Sendable {
+    /// Stores a new user; throws `DomainError.emailTaken` when the email is in use.
+    func create(_ user: NewUser) async throws
+    func find(id: UUID) async throws -> User?
+    /// The user and password hash for a (normalised) email.
+    func credentials(email: String) async throws -> (user: User, passwordHash: String)?
+}
+
+public protocol CompetitionStore: Sendable {
+    func create(
+        _ content: CompetitionContent, id: UUID, organizerId: UUID, now: Date,
+        recorder: ResponseRecorder<Competition>?
+    ) async throws -> Competition
+    func find(id: UUID) async throws -> Competition?
+    func list(_ query: CompetitionQuery, now: Date) async throws -> Page<Competition>
+    /// Locks the competition, lets `change` compute its new content from the current state
+    /// (throwing to refuse), and writes it. Nil when there is no such competition.
+    func update(
+        id: UUID, now: Date, _ change: @escaping @Sendable (Competition) throws -> CompetitionContent
+    ) async throws -> Competition?
+    func registrants(competitionId: UUID) async throws -> [Registrant]
+}
+
+public protocol RegistrationStore: Sendable {
+    /// Claims a seat, inserts the registration and its outbox row, and records the outcome for
+    /// the idempotency key, all in one transaction.
+    func register(
+        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
+        recorder: ResponseRecorder<RegistrationReceipt>?
+    ) async throws -> Result<RegistrationReceipt, RegistrationRejection>
+    /// Cancels the active registration and frees its seat; nil when there is none.
+    func cancel(userId: UUID, competitionId: UUID, now: Date) async throws -> CancellationReceipt?
+    func registrations(userId: UUID) async throws -> [ParticipantRegistration]
+}
+
+public protocol IdempotencyStore: Sendable {
+    /// Claims the key or reports the earlier outcome. Throws `idempotencyKeyReused` or
+    /// `idempotencyRequestInProgress`.
+    func begin(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart
+    /// Forgets an in-flight key whose request ended without a storable outcome.
+    func release(_ lease: IdempotencyLease) async throws
+    /// Deletes outcomes older than the retention period; returns how many.
+    func purge(createdBefore: Date) async throws -> Int
+}
+
+public protocol PasswordHasher: Sendable {
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, hash: String) async throws -> Bool
+}
+
+/// Counts failed logins per key (email + client address).
+public protocol LoginRateLimiter: Sendable {
+    /// Seconds to wait when the key is blocked, nil when an attempt may proceed.
+    func blockedFor(_ key: String, now: Date) async throws -> Int?
+    func recordFailure(_ key: String, now: Date) async throws
+    func reset(_ key: String) async throws
+}
+
+/// The clock and identifier source, injected so tests are deterministic.
+public struct Effects: Sendable {
+    public var now: @Sendable () -> Date
+    public var makeID: @Sendable () -> UUID
+
+    public init(now: @escaping @Sendable () -> Date = { Date() }, makeID: @escaping @Sendable () -> UUID = { UUID() }) {
+        self.now = now
+        self.makeID = makeID
+    }
+}

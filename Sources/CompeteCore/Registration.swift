@@ -1,0 +1,91 @@
+import Foundation
+
+public enum RegistrationStatus: String, Sendable, Codable {
+    case confirmed
+    case cancelled
+}
+
+/// The answer to a successful registration.
+public struct RegistrationReceipt: Sendable, Equatable {
+    public let registrationId: UUID
+    public let competitionId: UUID
+    public let status: RegistrationStatus
+    public let registeredAt: Date
+
+    public init(registrationId: UUID, competitionId: UUID, status: RegistrationStatus, registeredAt: Date) {
+        self.registrationId = registrationId
+        self.competitionId = competitionId
+        self.status = status
+        self.registeredAt = registeredAt
+    }
+}
+
+/// Why a seat could not be claimed, in the order the rules are checked.
+public enum RegistrationRejection: Error, Sendable, Equatable {
+    case notFound
+    case alreadyRegistered
+    case closed
+    case full
+
+    public var error: DomainError {
+        switch self {
+        case .notFound: .notFound
+        case .alreadyRegistered: .alreadyRegistered
+        case .closed: .registrationClosed
+        case .full: .competitionFull
+        }
+    }
+}
+
+public struct CancellationReceipt: Sendable, Equatable {
+    public let registrationId: UUID
+    public let status: RegistrationStatus
+
+    public init(registrationId: UUID, status: RegistrationStatus = .cancelled) {
+        self.registrationId = registrationId
+        self.status = status
+    }
+}
+
+/// One of a participant's own registrations, with the competition it is for.
+public struct ParticipantRegistration: Sendable, Equatable {
+    public let registrationId: UUID
+    public let status: RegistrationStatus
+    public let registeredAt: Date
+    public let competitionId: UUID
+    public let competitionTitle: String
+    public let regDeadline: Date
+    public let startDate: Date
+
+    public init(
+        registrationId: UUID, status: RegistrationStatus, registeredAt: Date, competitionId: UUID,
+        competitionTitle: String, regDeadline: Date, startDate: Date
+    ) {
+        self.registrationId = registrationId
+        self.status = status
+        self.registeredAt = registeredAt
+        self.competitionId = competitionId
+        self.competitionTitle = competitionTitle
+        self.regDeadline = regDeadline
+        self.startDate = startDate
+    }
+}
+
+/// A registration as its organizer sees it.
+public struct Registrant: Sendable, Equatable {
+    public let registrationId: UUID
+    public let status: RegistrationStatus
+    public let registeredAt: Date
+    public let userId: UUID
+    public let name: String
+    public let email: String
+
+    public init(registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String) {
+        self.registrationId = registrationId
+        self.status = status
+        self.registeredAt = registeredAt
+        self.userId = userId
+        self.name = name
+        self.email = email
+    }
+}

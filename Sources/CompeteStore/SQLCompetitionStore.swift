@@ -1,0 +1,125 @@
+import CompeteCore
+import Foundation
+import SQLKit
+
+public struct SQLCompetitionStore: CompetitionStore {
+    let context: SQLContext
+
+    public init(context: SQLContext) {
+        self.context = context
+    }
+
+    public func create(
+        _ content: CompetitionContent, id: UUID, organizerId: UUID, now: Date,
+        recorder: ResponseRecorder<Competition>?
+    ) async throws -> Competition {
+        try await context.transaction { sql in
+            try await sql.raw("""
+                INSERT INTO competitions (id, title, description, tags, capacity, reg_deadline, start_date,
+                                          organizer_id, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: content.title), \(bind: content.description),
+                        \(bind: CompetitionRow.encodeTags(content.tags)), \(bind: content.capacity),
+                        \(bind: content.regDeadline), \(bind: content.startDate), \(bind: organizerId),
+                        \(bind: now), \(bind: now))
+                """).run()
+            guard let competition = try await Self.find(id: id, on: sql, lock: "") else {
+                throw DomainError.notFound
+            }
+            if let recorder {
+                try await SQLIdempotencyStore.complete(recorder.lease, with: recorder.render(.success(competition)), on: sql)
+            }
+            return competition
+        }
+    }
+
+    public func find(id: UUID) async throws -> Competition? {
+        try await Self.find(id: id, on: context.sql, lock: "")
+    }
+
+    static func find(id: UUID, on sql: any SQLDatabase, lock: String) async throws -> Competition? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: CompetitionRow.columns) FROM \(unsafeRaw: CompetitionRow.from)
+            WHERE c.id = \(bind: id)\(unsafeRaw: lock)
+            """).first().map(CompetitionRow.decode)
+    }
+
+    public func list(_ query: CompetitionQuery, now: Date) async throws -> Page<Competition> {
+        let filter = self.filter(query, now: now)
+        let rows = try await context.sql.raw("""
+            SELECT \(unsafeRaw: CompetitionRow.columns) FROM \(unsafeRaw: CompetitionRow.from)
+            WHERE \(filter)
+            ORDER BY c.start_date, c.reg_deadline, c.id
+            LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+            """).all()
+        let total = try await context.sql.raw("""
+            SELECT COUNT(*) AS total FROM competitions c WHERE \(filter)
+            """).first()?.decode(column: "total", as: Int.self) ?? 0
+        return Page(items: try rows.map(CompetitionRow.decode), page: query.page, limit: query.limit, total: total)
+    }
+
+    private func filter(_ query: CompetitionQuery, now: Date) -> SQLQueryString {
+        var clauses: [SQLQueryString] = ["1 = 1"]
+        if let search = query.search {
+            let pattern = "%" + Self.escapeLike(search) + "%"
+            let like = context.flavor.ilike
+            clauses.append("""
+                (c.title \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\' OR c.description \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\')
+                """)
+        }
+        for tag in query.tags {
+            clauses.append("c.tags LIKE \(bind: "%," + Self.escapeLike(tag) + ",%") ESCAPE '\\'")
+        }
+        switch query.status {
+        case .open?: clauses.append("c.reg_deadline > \(bind: now) AND c.registered_count < c.capacity")
+        case .full?: clauses.append("c.reg_deadline > \(bind: now) AND c.registered_count >= c.capacity")
+        case .closed?: clauses.append("c.reg_deadline <= \(bind: now)")
+        case nil: break
+        }
+        if let organizerId = query.organizerId {
+            clauses.append("c.organizer_id = \(bind: organizerId)")
+        }
+        return clauses.joined(separator: " AND ")
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    public func update(
+        id: UUID, now: Date, _ change: @escaping @Sendable (Competition) throws -> CompetitionContent
+    ) async throws -> Competition? {
+        let lock = context.flavor.forUpdate
+        return try await context.transaction { sql in
+            guard let current = try await Self.find(id: id, on: sql, lock: lock) else { return nil }
+            let content = try change(current)
+            try await sql.raw("""
+                UPDATE competitions SET title = \(bind: content.title), description = \(bind: content.description),
+                    tags = \(bind: CompetitionRow.encodeTags(content.tags)), capacity = \(bind: content.capacity),
+                    reg_deadline = \(bind: content.regDeadline), start_date = \(bind: content.startDate),
+                    updated_at = \(bind: now)
+                WHERE id = \(bind: id)
+                """).run()
+            return try await Self.find(id: id, on: sql, lock: "")
+        }
+    }
+
+    public func registrants(competitionId: UUID) async throws -> [Registrant] {
+        try await context.sql.raw("""
+            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email
+            FROM registrations r JOIN users u ON u.id = r.user_id
+            WHERE r.competition_id = \(bind: competitionId) AND r.status <> 'cancelled'
+            ORDER BY r.created_at, r.id
+            """).all().map { row in
+                Registrant(
+                    registrationId: try row.decode(column: "id", as: UUID.self),
+                    status: RegistrationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .confirmed,
+                    registeredAt: try row.decode(column: "created_at", as: Date.self),
+                    userId: try row.decode(column: "user_id", as: UUID.self),
+                    name: try row.decode(column: "name", as: String.self),
+                    email: try row.decode(column: "email", as: String.self)
+                )
+            }
+    }
+}

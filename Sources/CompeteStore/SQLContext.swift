@@ -1,0 +1,45 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The database handle every SQL store shares, with an explicit transaction helper.
+public struct SQLContext: Sendable {
+    let database: any Database
+    let flavor: SQLFlavor
+
+    public init(database: any Database) {
+        self.database = database
+        self.flavor = SQLFlavor(Self.sql(database))
+    }
+
+    var sql: any SQLDatabase { Self.sql(database) }
+
+    /// Runs `body` on one connection inside BEGIN … COMMIT, rolling back if it throws.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let begin = flavor.begin
+        return try await database.withConnection { connection in
+            let sql = Self.sql(connection)
+            try await sql.raw("\(unsafeRaw: begin)").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Cheap liveness probe for health checks.
+    public func ping() async throws {
+        _ = try await sql.raw("SELECT 1 AS ok").first()
+    }
+
+    static func sql(_ database: any Database) -> any SQLDatabase {
+        guard let sql = database as? any SQLDatabase else {
+            preconditionFailure("CompeteStore needs an SQL database (SQLite or PostgreSQL)")
+        }
+        return sql
+    }
+}

@@ -1,0 +1,99 @@
+import CompeteCore
+import Foundation
+import SQLKit
+
+/// Idempotency keys in the same database as the work, after Brandur Leach's design: claim the
+/// key with an INSERT before the work, store the outcome in the work's own transaction.
+public struct SQLIdempotencyStore: IdempotencyStore {
+    let context: SQLContext
+
+    public init(context: SQLContext) {
+        self.context = context
+    }
+
+    public func begin(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
+        let sql = context.sql
+        let key = request.key.value
+        let lockedUntil = now.addingTimeInterval(policy.lease)
+        // A concurrent purge or takeover can change the row under us; a few rounds settle it.
+        for _ in 0..<3 {
+            let token = UUID()
+            let lease = IdempotencyLease(userId: request.userId, key: key, token: token)
+            let claimed = try await sql.raw("""
+                INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, created_at)
+                VALUES (\(bind: request.userId), \(bind: key), \(bind: request.fingerprint), \(bind: token),
+                        \(bind: lockedUntil), \(bind: now))
+                ON CONFLICT (user_id, key) DO NOTHING
+                RETURNING key
+                """).first() != nil
+            if claimed { return .started(lease) }
+
+            guard let row = try await sql.raw("""
+                SELECT fingerprint, lease_token, locked_until, response_status, response_content_type,
+                       response_body, created_at
+                FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: key)
+                """).first() else { continue }
+
+            let createdAt = try row.decode(column: "created_at", as: Date.self)
+            if createdAt < now.addingTimeInterval(-policy.retention) {
+                try await sql.raw("""
+                    DELETE FROM idempotency_keys
+                    WHERE user_id = \(bind: request.userId) AND key = \(bind: key) AND created_at = \(bind: createdAt)
+                    """).run()
+                continue
+            }
+            guard try row.decode(column: "fingerprint", as: String.self) == request.fingerprint else {
+                throw DomainError.idempotencyKeyReused
+            }
+            if let status = try row.decode(column: "response_status", as: Int?.self) {
+                return .replay(StoredResponse(
+                    status: status,
+                    contentType: try row.decode(column: "response_content_type", as: String.self),
+                    body: [UInt8](try row.decode(column: "response_body", as: Data.self))
+                ))
+            }
+            let heldUntil = try row.decode(column: "locked_until", as: Date.self)
+            if heldUntil > now {
+                throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
+            }
+            // The owner's lease ran out (its process most likely died): take the key over.
+            let previous = try row.decode(column: "lease_token", as: UUID.self)
+            let takenOver = try await sql.raw("""
+                UPDATE idempotency_keys SET lease_token = \(bind: token), locked_until = \(bind: lockedUntil)
+                WHERE user_id = \(bind: request.userId) AND key = \(bind: key)
+                  AND lease_token = \(bind: previous) AND response_status IS NULL
+                RETURNING key
+                """).first() != nil
+            if takenOver { return .started(lease) }
+        }
+        throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
+    }
+
+    /// Stores the outcome inside the caller's transaction. If the lease was taken over meanwhile,
+    /// another request owns the key now: throwing rolls this request's work back.
+    static func complete(_ lease: IdempotencyLease, with response: StoredResponse, on sql: any SQLDatabase) async throws {
+        let stored = try await sql.raw("""
+            UPDATE idempotency_keys
+            SET response_status = \(bind: response.status), response_content_type = \(bind: response.contentType),
+                response_body = \(bind: Data(response.body))
+            WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
+              AND lease_token = \(bind: lease.token) AND response_status IS NULL
+            RETURNING key
+            """).first() != nil
+        guard stored else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
+    }
+
+    public func release(_ lease: IdempotencyLease) async throws {
+        try await context.sql.raw("""
+            DELETE FROM idempotency_keys
+            WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
+              AND lease_token = \(bind: lease.token) AND response_status IS NULL
+            """).run()
+    }
+
+    public func purge(createdBefore cutoff: Date) async throws -> Int {
+        try await context.sql.raw("""
+            DELETE FROM idempotency_keys WHERE created_at < \(bind: cutoff) RETURNING key
+            """).all().count
+    }
+}

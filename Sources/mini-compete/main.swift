@@ -1,0 +1,4 @@
+import CompeteApp
+import Foundation
+
+exit(await MiniCompeteCommand.main())
