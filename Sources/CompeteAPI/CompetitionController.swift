@@ -74,8 +74,8 @@ struct CompetitionController: RouteCollection {
     }
 
     /// The id of a competition just created, read back from the (possibly replayed) body.
-    private static func createdID(_ response: Response) -> UUID? {
-        struct Created: Decodable { let id: UUID }
+    private static func createdID(_ response: Response) -> String? {
+        struct Created: Decodable { let id: String }
         guard let data = response.body.data else { return nil }
         return try? JSONDecoder().decode(Created.self, from: data).id
     }

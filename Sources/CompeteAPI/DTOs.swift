@@ -31,14 +31,14 @@ struct CompetitionRequest: Decodable {
 }
 
 struct UserResponse: Encodable {
-    let id: UUID
+    let id: String
     let name: String
     let email: String
     let role: String
     let createdAt: Date
 
     init(_ user: User) {
-        id = user.id
+        id = user.id.wire
         name = user.name
         email = user.email
         role = user.role.rawValue
@@ -52,9 +52,9 @@ struct SessionResponse: Encodable {
 }
 
 struct CompetitionResponse: Encodable {
-    struct Organizer: Encodable { let id: UUID; let name: String }
+    struct Organizer: Encodable { let id: String; let name: String }
 
-    let id: UUID
+    let id: String
     let title: String
     let description: String
     let tags: [String]
@@ -71,7 +71,7 @@ struct CompetitionResponse: Encodable {
     let updatedAt: Date
 
     init(_ c: Competition, now: Date) {
-        id = c.id
+        id = c.id.wire
         title = c.title
         description = c.description
         tags = c.tags
@@ -83,7 +83,7 @@ struct CompetitionResponse: Encodable {
         regDeadline = c.regDeadline
         startDate = c.startDate
         status = c.status(at: now)
-        organizer = Organizer(id: c.organizerId, name: c.organizerName)
+        organizer = Organizer(id: c.organizerId.wire, name: c.organizerName)
         createdAt = c.createdAt
         updatedAt = c.updatedAt
     }
@@ -101,58 +101,63 @@ struct ItemsResponse<Item: Encodable>: Encodable {
 }
 
 struct RegistrationResponse: Encodable {
-    let registrationId: UUID
-    let competitionId: UUID
+    let registrationId: String
+    let competitionId: String
     let status: RegistrationStatus
     let registeredAt: Date
 
     init(_ receipt: RegistrationReceipt) {
-        registrationId = receipt.registrationId
-        competitionId = receipt.competitionId
+        registrationId = receipt.registrationId.wire
+        competitionId = receipt.competitionId.wire
         status = receipt.status
         registeredAt = receipt.registeredAt
     }
 }
 
 struct CancellationResponse: Encodable {
-    let registrationId: UUID
+    let registrationId: String
     let status: RegistrationStatus
 }
 
 struct MyRegistrationResponse: Encodable {
     struct CompetitionSummary: Encodable {
-        let id: UUID
+        let id: String
         let title: String
         let regDeadline: Date
         let startDate: Date
     }
 
-    let registrationId: UUID
+    let registrationId: String
     let status: RegistrationStatus
     let registeredAt: Date
     let competition: CompetitionSummary
 
     init(_ r: ParticipantRegistration) {
-        registrationId = r.registrationId
+        registrationId = r.registrationId.wire
         status = r.status
         registeredAt = r.registeredAt
-        competition = CompetitionSummary(id: r.competitionId, title: r.competitionTitle,
+        competition = CompetitionSummary(id: r.competitionId.wire, title: r.competitionTitle,
                                          regDeadline: r.regDeadline, startDate: r.startDate)
     }
 }
 
 struct RegistrantResponse: Encodable {
-    struct Person: Encodable { let id: UUID; let name: String; let email: String }
+    struct Person: Encodable { let id: String; let name: String; let email: String }
 
-    let registrationId: UUID
+    let registrationId: String
     let status: RegistrationStatus
     let registeredAt: Date
     let user: Person
 
     init(_ r: Registrant) {
-        registrationId = r.registrationId
+        registrationId = r.registrationId.wire
         status = r.status
         registeredAt = r.registeredAt
-        user = Person(id: r.userId, name: r.name, email: r.email)
+        user = Person(id: r.userId.wire, name: r.name, email: r.email)
     }
+}
+
+extension UUID {
+    /// UUIDs go out in lower case (RFC 9562); input accepts either case.
+    var wire: String { uuidString.lowercased() }
 }

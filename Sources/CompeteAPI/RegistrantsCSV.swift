@@ -7,15 +7,15 @@ enum RegistrantsCSV {
         var lines = ["registrationId,status,registeredAt,userId,name,email"]
         for r in registrants {
             lines.append([
-                r.registrationId.uuidString.lowercased(), r.status.rawValue,
-                r.registeredAt.formatted(.iso8601), r.userId.uuidString.lowercased(), r.name, r.email,
+                r.registrationId.wire, r.status.rawValue,
+                r.registeredAt.formatted(.iso8601), r.userId.wire, r.name, r.email,
             ].map(cell).joined(separator: ","))
         }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(
             name: .contentDisposition,
-            value: "attachment; filename=\"registrants-\(competition.id.uuidString.lowercased()).csv\""
+            value: "attachment; filename=\"registrants-\(competition.id.wire).csv\""
         )
         return Response(status: .ok, headers: headers, body: .init(string: lines.joined(separator: "\r\n") + "\r\n"))
     }

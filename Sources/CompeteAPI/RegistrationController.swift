@@ -26,7 +26,7 @@ struct RegistrationController: RouteCollection {
     @Sendable func cancel(_ req: Request) async throws -> Response {
         let principal = try await req.principal(services.tokens)
         let receipt = try await services.registrations.cancel(principal, competitionId: try req.uuidParameter("id"))
-        return .json(CancellationResponse(registrationId: receipt.registrationId, status: receipt.status))
+        return .json(CancellationResponse(registrationId: receipt.registrationId.wire, status: receipt.status))
     }
 
     @Sendable func mine(_ req: Request) async throws -> Response {

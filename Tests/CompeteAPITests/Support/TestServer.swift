@@ -1,0 +1,128 @@
+@testable import CompeteAPI
+import AsyncHTTPClient
+import CompeteApp
+import CompeteCore
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import SQLKit
+import Vapor
+
+/// A real Mini Compete server on a random loopback port, built by the same composition root as
+/// the executable, on a fresh database of the chosen backend.
+final class TestServer: Sendable {
+    let system: MiniCompete
+    let baseURL: String
+    let backend: Backend
+    let clock: TestClock
+    private let cleanup: @Sendable () async throws -> Void
+
+    static let jwtSecret = "test-secret-that-is-long-enough-for-hs256!"
+
+    /// One HTTP client for the whole test run, allowing hundreds of parallel connections so
+    /// storm tests really are concurrent.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 700)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    private init(system: MiniCompete, port: Int, backend: Backend, clock: TestClock, cleanup: @escaping @Sendable () async throws -> Void) {
+        self.system = system
+        self.baseURL = "http://127.0.0.1:\(port)"
+        self.backend = backend
+        self.clock = clock
+        self.cleanup = cleanup
+    }
+
+    static func start(_ backend: Backend, configure: (inout AppConfig) -> Void = { _ in }) async throws -> TestServer {
+        var config = AppConfig()
+        config.appEnv = "testing"
+        config.apiPort = 0
+        config.bcryptCost = 4
+        config.seedDemoData = false
+        config.jwtSecret = jwtSecret
+        config.logLevel = .warning
+        config.dbPoolSize = 8
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-test-\(UUID().uuidString)")
+        config.dataDir = directory.path
+        var dropDatabase: (@Sendable () async throws -> Void)?
+        if backend == .postgres {
+            let database = try await PostgresTestDatabase.create()
+            config.databaseURL = database.url
+            dropDatabase = database.drop
+        }
+        configure(&config)
+
+        let clock = TestClock()
+        let app = try await Application.make(.testing)
+        let system: MiniCompete
+        do {
+            system = try await MiniCompete.build(app, config: config, effects: Effects(now: { clock.now() }))
+            try await system.migrate()
+            try await app.asyncBoot()
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        guard let port = app.http.server.shared.localAddress?.port else {
+            throw TestFailure("server has no local port")
+        }
+        let drop = dropDatabase
+        return TestServer(system: system, port: port, backend: backend, clock: clock) {
+            await app.server.shutdown()
+            try await app.asyncShutdown()
+            try? FileManager.default.removeItem(at: directory)
+            try await drop?()
+        }
+    }
+
+    func stop() async throws {
+        try await cleanup()
+    }
+
+    var sql: any SQLDatabase {
+        guard let sql = system.app.db as? any SQLDatabase else { preconditionFailure("SQL database expected") }
+        return sql
+    }
+
+    /// Runs one SQL query and returns the integer in column `n` of its first row.
+    func count(_ query: SQLQueryString) async throws -> Int {
+        try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}
+
+/// Starts a server, runs `body`, and always stops the server.
+func withServer<T>(
+    _ backend: Backend, configure: (inout AppConfig) -> Void = { _ in },
+    _ body: (TestServer) async throws -> T
+) async throws -> T {
+    let server = try await TestServer.start(backend, configure: configure)
+    do {
+        let result = try await body(server)
+        try await server.stop()
+        return result
+    } catch {
+        try? await server.stop()
+        throw error
+    }
+}
+
+/// A clock the tests can move forward; starts at the real time.
+final class TestClock: Sendable {
+    private let offset = NIOLockedValueBox<TimeInterval>(0)
+
+    func now() -> Date { Date().addingTimeInterval(offset.withLockedValue { $0 }) }
+
+    func advance(by seconds: TimeInterval) {
+        offset.withLockedValue { $0 += seconds }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
