@@ -24,9 +24,38 @@ struct CompetitionRequest: Decodable {
     var regDeadline: Date?
     var startDate: Date?
 
+    private enum CodingKeys: String, CodingKey {
+        case title, description, tags, capacity, regDeadline, startDate
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags)
+        capacity = try container.decodeIfPresent(WholeNumber.self, forKey: .capacity)?.value
+        regDeadline = try container.decodeIfPresent(Date.self, forKey: .regDeadline)
+        startDate = try container.decodeIfPresent(Date.self, forKey: .startDate)
+    }
+
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
                          regDeadline: regDeadline, startDate: startDate)
+    }
+}
+
+/// An integer field that reports fractions and absurd magnitudes (`1.5`, `1e30`) against its
+/// own field name; Foundation's decoder would call the whole document invalid JSON.
+struct WholeNumber: Decodable {
+    let value: Int
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let number = try container.decode(Double.self)
+        guard number.rounded() == number, abs(number) <= 1_000_000_000 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a whole number within range")
+        }
+        value = Int(number)
     }
 }
 

@@ -52,11 +52,16 @@ struct IdempotencyGate: Sendable {
 
     /// Method, path with query, and body: a key reused for anything else is refused.
     static func fingerprint(_ request: Request) -> String {
+        fingerprint(
+            method: request.method.rawValue, path: request.url.path, query: request.url.query,
+            body: request.body.data.map { Array($0.readableBytesView) } ?? []
+        )
+    }
+
+    static func fingerprint(method: String, path: String, query: String?, body: [UInt8]) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array("\(request.method.rawValue) \(request.url.path)?\(request.url.query ?? "")\n".utf8))
-        if let body = request.body.data {
-            hasher.update(data: Array(body.readableBytesView))
-        }
+        hasher.update(data: Array("\(method) \(path)?\(query ?? "")\n".utf8))
+        hasher.update(data: body)
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -8,7 +8,9 @@ public struct IdempotencyKey: Sendable, Hashable {
 
     public init(header raw: String) throws {
         var value = raw
-        if raw.count >= 2, raw.hasPrefix("\""), raw.hasSuffix("\"") {
+        // A leading quote announces the quoted form, which must then be well formed.
+        if raw.hasPrefix("\"") {
+            guard raw.count >= 2, raw.hasSuffix("\"") else { throw DomainError.idempotencyKeyInvalid }
             value = try Self.unquote(String(raw.dropFirst().dropLast()))
             guard value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value <= 0x7E }) else {
                 throw DomainError.idempotencyKeyInvalid

@@ -39,7 +39,7 @@ extension TestServer {
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         var bytes = raw
-        if let json { bytes = Array(try JSONSerialization.data(withJSONObject: json)) }
+        if let json { bytes = Array(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])) }
         if let bytes {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: bytes))
