@@ -1,0 +1,48 @@
+@testable import CompeteApp
+import Foundation
+import Logging
+import Testing
+
+@Suite struct ConfigTests {
+    @Test func defaults() throws {
+        let config = try AppConfig.fromEnvironment([:])
+        #expect(config.apiPort == 3001 && config.databaseURL == nil && config.dataDir == "./data")
+        #expect(config.seedDemoData && !config.isProduction && config.jwtTTL == 86400)
+    }
+
+    @Test func readsAndValidatesVariables() throws {
+        let config = try AppConfig.fromEnvironment([
+            "API_PORT": "8080", "DATABASE_URL": "postgresql://u:p@127.0.0.1:5432/db", "JWT_TTL": "600",
+            "SEED_DEMO_DATA": "false", "LOG_LEVEL": "DEBUG", "APP_ENV": "Production",
+        ])
+        #expect(config.apiPort == 8080 && config.jwtTTL == 600 && !config.seedDemoData && config.logLevel == .debug)
+        #expect(config.isProduction && config.databaseURL == "postgresql://u:p@127.0.0.1:5432/db")
+        #expect(try !AppConfig.fromEnvironment(["APP_ENV": "production"]).seedDemoData)
+        for bad in [["API_PORT": "http"], ["API_PORT": "70000"], ["JWT_TTL": "-1"], ["SEED_DEMO_DATA": "maybe"], ["LOG_LEVEL": "loud"]] {
+            #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(bad) }
+        }
+    }
+
+    @Test func jwtSecretRules() throws {
+        let logger = Logger(label: "test")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-secret-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var config = AppConfig()
+        config.dataDir = directory
+
+        let generated = try JWTSecret.resolve(config, logger: logger)
+        #expect(generated.utf8.count >= 32)
+        #expect(try JWTSecret.resolve(config, logger: logger) == generated, "generated once, then reused")
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/jwt-secret")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        config.jwtSecret = "too-short"
+        #expect(throws: AppConfig.Invalid.self) { try JWTSecret.resolve(config, logger: logger) }
+        config.jwtSecret = String(repeating: "s", count: 32)
+        #expect(try JWTSecret.resolve(config, logger: logger) == config.jwtSecret)
+
+        config.jwtSecret = nil
+        config.appEnv = "production"
+        #expect(throws: AppConfig.Invalid.self) { try JWTSecret.resolve(config, logger: logger) }
+    }
+}
