@@ -68,6 +68,7 @@ public struct MiniCompete: Sendable {
     /// starting together do not race.
     public func migrate() async throws {
         let app = self.app
+        try await SQLContext(database: app.db).prepareDatabaseFile()
         try await MigrationLock.withLock(on: app.db) { try await app.autoMigrate() }
     }
 

@@ -31,6 +31,13 @@ public struct SQLContext: Sendable {
         }
     }
 
+    /// SQLite: write-ahead logging lets readers proceed while one writer commits. The mode is
+    /// stored in the database file, so once is enough; PostgreSQL needs nothing.
+    public func prepareDatabaseFile() async throws {
+        guard flavor == .sqlite else { return }
+        _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+    }
+
     /// Cheap liveness probe for health checks.
     public func ping() async throws {
         _ = try await sql.raw("SELECT 1 AS ok").first()
