@@ -24,9 +24,16 @@ let package = Package(
             dependencies: []
         ),
         .target(
-            name: "CompeteStore",
+            name: "CompeteJobs",
             dependencies: [
                 "CompeteCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CompeteStore",
+            dependencies: [
+                "CompeteCore", "CompeteJobs",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -36,7 +43,7 @@ let package = Package(
         .target(
             name: "CompeteAPI",
             dependencies: [
-                "CompeteCore",
+                "CompeteCore", "CompeteJobs",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -45,7 +52,7 @@ let package = Package(
         .target(
             name: "CompeteApp",
             dependencies: [
-                "CompeteCore", "CompeteStore", "CompeteAPI",
+                "CompeteCore", "CompeteStore", "CompeteAPI", "CompeteJobs",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -57,12 +64,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CompeteCoreTests",
-            dependencies: ["CompeteCore"]
+            dependencies: ["CompeteCore", "CompeteJobs"]
         ),
         .testTarget(
             name: "CompeteAPITests",
             dependencies: [
-                "CompeteApp", "CompeteAPI", "CompeteCore", "CompeteStore",
+                "CompeteApp", "CompeteAPI", "CompeteCore", "CompeteStore", "CompeteJobs",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -7,18 +7,20 @@ public struct APIServices: Sendable {
     public let competitions: CompetitionService
     public let registrations: RegistrationService
     public let idempotency: IdempotencyService
+    public let mailbox: MailboxService
     public let tokens: TokenService
     public let effects: Effects
     public let health: HealthCheck
 
     public init(
         auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
-        idempotency: IdempotencyService, tokens: TokenService, effects: Effects, health: HealthCheck
+        idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, health: HealthCheck
     ) {
         self.auth = auth
         self.competitions = competitions
         self.registrations = registrations
         self.idempotency = idempotency
+        self.mailbox = mailbox
         self.tokens = tokens
         self.effects = effects
         self.health = health
@@ -35,5 +37,6 @@ public func registerAPI(on app: Application, services: APIServices) throws {
     try api.register(collection: AuthController(services: services))
     try api.register(collection: CompetitionController(services: services))
     try api.register(collection: RegistrationController(services: services))
+    try api.register(collection: MailboxController(services: services))
     try api.register(collection: HealthController(check: services.health))
 }

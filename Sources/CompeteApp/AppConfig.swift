@@ -1,3 +1,4 @@
+import CompeteJobs
 import Foundation
 import Logging
 
@@ -18,10 +19,26 @@ public struct AppConfig: Sendable {
     public var loginMaxFailures: Int = 5
     public var loginWindow: TimeInterval = 15 * 60
     public var idempotencyLease: TimeInterval = 30
+    public var jobMaxAttempts: Int = 5
+    public var jobBackoffBase: TimeInterval = 2
+    public var jobBackoffFactor: Double = 2
+    public var jobBackoffMax: TimeInterval = 300
+    public var jobBackoffJitter: Double = 0.2
+    public var jobLease: TimeInterval = 30
+    public var workerConcurrency: Int = 10
+    public var workerPollInterval: TimeInterval = 0.5
+    public var reminderInterval: TimeInterval = 60
+    public var mailFailureRate: Double = 0
+    public var mailDelay: TimeInterval = 0
 
     public init() {}
 
     public var isProduction: Bool { appEnv == "production" }
+
+    public var retryPolicy: RetryPolicy {
+        RetryPolicy(maxAttempts: jobMaxAttempts, baseDelay: jobBackoffBase, factor: jobBackoffFactor,
+                    maxDelay: jobBackoffMax, jitter: jobBackoffJitter)
+    }
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -49,6 +66,17 @@ public struct AppConfig: Sendable {
         config.loginMaxFailures = try reader.int("LOGIN_MAX_FAILURES", default: config.loginMaxFailures, in: 1...1000)
         config.loginWindow = TimeInterval(try reader.int("LOGIN_WINDOW_SECONDS", default: Int(config.loginWindow), in: 1...86400))
         config.idempotencyLease = TimeInterval(try reader.int("IDEMPOTENCY_LEASE_SECONDS", default: Int(config.idempotencyLease), in: 1...30))
+        config.jobMaxAttempts = try reader.int("JOB_MAX_ATTEMPTS", default: config.jobMaxAttempts, in: 1...100)
+        config.jobBackoffBase = try reader.double("JOB_BACKOFF_BASE_MS", default: config.jobBackoffBase * 1000, in: 0...3_600_000) / 1000
+        config.jobBackoffFactor = try reader.double("JOB_BACKOFF_FACTOR", default: config.jobBackoffFactor, in: 1...10)
+        config.jobBackoffMax = try reader.double("JOB_BACKOFF_MAX_SECONDS", default: config.jobBackoffMax, in: 0...86400)
+        config.jobBackoffJitter = try reader.double("JOB_BACKOFF_JITTER", default: config.jobBackoffJitter, in: 0...1)
+        config.jobLease = try reader.double("JOB_LEASE_SECONDS", default: config.jobLease, in: 1...3600)
+        config.workerConcurrency = try reader.int("WORKER_CONCURRENCY", default: config.workerConcurrency, in: 1...1000)
+        config.workerPollInterval = try reader.double("WORKER_POLL_MS", default: config.workerPollInterval * 1000, in: 10...60_000) / 1000
+        config.reminderInterval = try reader.double("REMINDER_INTERVAL_SECONDS", default: config.reminderInterval, in: 1...86400)
+        config.mailFailureRate = try reader.double("MAIL_FAILURE_RATE", default: config.mailFailureRate, in: 0...1)
+        config.mailDelay = try reader.double("MAIL_DELAY_MS", default: config.mailDelay * 1000, in: 0...600_000) / 1000
         return config
     }
 
@@ -59,6 +87,14 @@ public struct AppConfig: Sendable {
             guard let raw = env[name], !raw.isEmpty else { return value }
             guard let parsed = Int(raw), range.contains(parsed) else {
                 throw Invalid(description: "\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound); got '\(raw)'")
+            }
+            return parsed
+        }
+
+        func double(_ name: String, default value: Double, in range: ClosedRange<Double>) throws -> Double {
+            guard let raw = env[name], !raw.isEmpty else { return value }
+            guard let parsed = Double(raw), parsed.isFinite, range.contains(parsed) else {
+                throw Invalid(description: "\(name) must be a number in \(range.lowerBound)...\(range.upperBound); got '\(raw)'")
             }
             return parsed
         }

@@ -2,17 +2,22 @@ import Foundation
 import Logging
 import Vapor
 
-/// `mini-compete [serve|api|migrate|seed|help]`. `serve` (the default) runs every role of this
-/// build in one process; `api` runs the JSON API alone.
+/// `mini-compete [serve|api|worker|migrate|seed|jobs …|help]`. `serve` (the default) runs every
+/// role in one process; `api` and `worker` run one role each, any number of them side by side.
 public enum MiniCompeteCommand {
     static let usage = """
         usage: mini-compete [command]
 
-          serve     migrate, seed the demo data if the database is empty, serve the API (default)
-          api       the same as serve: the JSON API on API_PORT
-          migrate   apply database migrations and exit
-          seed      apply migrations, load the demo data (idempotent) and exit
-          help      show this text
+          serve              migrate, seed an empty database, run the API, the job worker and the
+                             reminder scheduler in one process (default)
+          api                the JSON API on API_PORT only
+          worker             the job worker and reminder scheduler only (run as many as you like)
+          migrate            apply database migrations and exit
+          seed               apply migrations, load the demo data (idempotent) and exit
+          jobs stats         job counts by state
+          jobs failed        list dead-lettered jobs with their last error
+          jobs retry ID…     re-queue dead-lettered jobs (or --all)
+          help               show this text
 
         Configuration comes from environment variables; see .env.example.
         """
@@ -31,9 +36,9 @@ public enum MiniCompeteCommand {
         let logger = Logger(label: "mini-compete")
 
         switch command {
-        case "serve", "api", "migrate", "seed":
+        case "serve", "api", "worker", "migrate", "seed", "jobs":
             do {
-                try await run(command, config: config)
+                try await run(command, Array(arguments.dropFirst(2)), config: config)
                 return 0
             } catch {
                 logger.critical("mini-compete \(command) failed: \(error)")
@@ -48,7 +53,7 @@ public enum MiniCompeteCommand {
         }
     }
 
-    private static func run(_ command: String, config: AppConfig) async throws {
+    private static func run(_ command: String, _ rest: [String], config: AppConfig) async throws {
         let environment = Vapor.Environment(
             name: config.isProduction ? "production" : "development",
             arguments: [CommandLine.arguments.first ?? "mini-compete", "serve"]
@@ -62,7 +67,18 @@ public enum MiniCompeteCommand {
                 app.logger.info("migrations applied")
             case "seed":
                 try await system.seed()
+            case "jobs":
+                try await JobsCommand.run(rest, system: system)
+            case "worker":
+                system.host([.worker, .janitor])
+                try await app.asyncBoot()
+                let signal = await Signals.waitForTermination()
+                app.logger.notice("worker stopping: finishing the jobs in hand", metadata: ["signal": "\(signal)"])
+            case "api":
+                system.host([.janitor])
+                try await app.execute()
             default:
+                system.host([.worker, .janitor])
                 try await system.seedIfEmpty()
                 try await app.execute()
             }

@@ -1,10 +1,19 @@
 import CompeteAPI
 import CompeteCore
+import CompeteJobs
 import CompeteStore
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Vapor
+
+/// The long-running parts a process can host besides the HTTP server.
+public enum BackgroundRole: Sendable {
+    /// Outbox relay and job worker, plus the reminder scheduler.
+    case worker
+    /// Purges expired idempotency records.
+    case janitor
+}
 
 /// The composition root: builds every store and service from the configuration and mounts the
 /// API. The executable and the tests both go through here.
@@ -12,6 +21,10 @@ public struct MiniCompete: Sendable {
     public let app: Application
     public let config: AppConfig
     public let services: APIServices
+    public let queue: any JobQueue
+    public let scheduler: ReminderScheduler
+    let jobHandler: JobHandler
+    let effects: Effects
     let seeder: @Sendable () async throws -> Void
     let userStore: any UserStore
 
@@ -19,7 +32,6 @@ public struct MiniCompete: Sendable {
         app.logger.logLevel = config.logLevel
         try configureDatabase(app, config)
         app.migrations.add(Schema.migrations)
-
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.apiPort
 
@@ -38,30 +50,74 @@ public struct MiniCompete: Sendable {
             store: SQLIdempotencyStore(context: context),
             policy: IdempotencyPolicy(lease: config.idempotencyLease), effects: effects
         )
+        let mailbox = SQLMailbox(context: context)
+        let queue = SQLJobQueue(context: context)
         let tokens = await TokenService(
             secret: try JWTSecret.resolve(config, logger: app.logger), ttl: config.jwtTTL, now: effects.now
         )
         let health = HealthCheck {
-            var checks = ["redis": "disabled"]
-            do {
-                try await context.ping()
-                checks["database"] = "ok"
-            } catch {
-                checks["database"] = "unavailable"
-            }
-            return checks
+            let database = (try? await context.ping()) != nil ? "ok" : "unavailable"
+            return HealthReport(database: database, redis: "disabled", queue: try? await queue.stats())
         }
         let services = APIServices(
             auth: auth, competitions: competitions, registrations: registrations, idempotency: idempotency,
-            tokens: tokens, effects: effects, health: health
+            mailbox: MailboxService(reader: mailbox), tokens: tokens, effects: effects, health: health
         )
         try registerAPI(on: app, services: services)
-        app.lifecycle.use(IdempotencyJanitor(service: idempotency, logger: app.logger))
 
+        let transport = FlakyMailTransport(
+            base: mailbox, failureRate: config.mailFailureRate, delay: .milliseconds(Int(config.mailDelay * 1000)),
+            random: effects.random
+        )
         let logger = app.logger
-        return MiniCompete(app: app, config: config, services: services, seeder: {
-            try await DemoData.seed(auth: auth, competitions: competitions, users: users, now: effects.now(), logger: logger)
-        }, userStore: users)
+        return MiniCompete(
+            app: app, config: config, services: services, queue: queue,
+            scheduler: ReminderScheduler(store: SQLReminderStore(context: context), now: effects.now),
+            jobHandler: JobHandler(contexts: mailbox, transport: transport), effects: effects,
+            seeder: {
+                try await DemoData.seed(auth: auth, competitions: competitions, users: users, now: effects.now(), logger: logger)
+            },
+            userStore: users
+        )
+    }
+
+    /// A worker over this instance's queue; `serve` and `worker` run one, tests may run several.
+    public func makeWorker(name: String = "worker") -> Worker {
+        var logger = app.logger
+        logger[metadataKey: "worker"] = "\(name)"
+        return Worker(
+            queue: queue, handler: jobHandler,
+            settings: WorkerSettings(batchSize: config.workerConcurrency, lease: config.jobLease, retry: config.retryPolicy),
+            now: effects.now, random: effects.random, logger: logger
+        )
+    }
+
+    /// Runs the given background roles from boot until shutdown; shutdown lets the jobs in hand
+    /// finish first.
+    public func host(_ roles: Set<BackgroundRole>) {
+        var repeaters: [Repeater] = []
+        let logger = app.logger
+        if roles.contains(.worker) {
+            let worker = makeWorker(name: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
+            repeaters.append(Repeater(name: "worker", interval: .milliseconds(Int(config.workerPollInterval * 1000)), logger: logger) {
+                try await worker.tick() > 0
+            })
+            let scheduler = self.scheduler
+            repeaters.append(Repeater(name: "reminder scheduler", interval: .milliseconds(Int(config.reminderInterval * 1000)), logger: logger) {
+                let scheduled = try await scheduler.tick()
+                if scheduled > 0 { logger.info("reminders scheduled", metadata: ["count": "\(scheduled)"]) }
+                return false
+            })
+        }
+        if roles.contains(.janitor) {
+            let idempotency = services.idempotency
+            repeaters.append(Repeater(name: "idempotency janitor", interval: .seconds(600), logger: logger) {
+                let removed = try await idempotency.purgeExpired()
+                if removed > 0 { logger.info("purged expired idempotency keys", metadata: ["count": "\(removed)"]) }
+                return false
+            })
+        }
+        app.lifecycle.use(BackgroundRoles(repeaters: repeaters))
     }
 
     /// Applies pending migrations; on PostgreSQL under an advisory lock so that instances
@@ -95,5 +151,19 @@ public struct MiniCompete: Sendable {
             let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("mini-compete.sqlite").path
             app.databases.use(.sqlite(.file(path)), as: .sqlite)
         }
+    }
+}
+
+/// Starts the background loops when the application boots and stops them, gracefully, when it
+/// shuts down.
+struct BackgroundRoles: LifecycleHandler {
+    let repeaters: [Repeater]
+
+    func didBootAsync(_ application: Application) async throws {
+        for repeater in repeaters { repeater.start() }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        for repeater in repeaters { await repeater.stop() }
     }
 }

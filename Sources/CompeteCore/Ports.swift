@@ -61,13 +61,19 @@ public protocol LoginRateLimiter: Sendable {
     func reset(_ key: String) async throws
 }
 
-/// The clock and identifier source, injected so tests are deterministic.
+/// The clock, identifier and randomness sources, injected so tests are deterministic.
 public struct Effects: Sendable {
     public var now: @Sendable () -> Date
     public var makeID: @Sendable () -> UUID
+    /// Uniform in 0..<1.
+    public var random: @Sendable () -> Double
 
-    public init(now: @escaping @Sendable () -> Date = { Date() }, makeID: @escaping @Sendable () -> UUID = { UUID() }) {
+    public init(
+        now: @escaping @Sendable () -> Date = { Date() }, makeID: @escaping @Sendable () -> UUID = { UUID() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.now = now
         self.makeID = makeID
+        self.random = random
     }
 }

@@ -1,4 +1,5 @@
 import CompeteCore
+import CompeteJobs
 import Foundation
 import SQLKit
 
@@ -58,7 +59,7 @@ public struct SQLRegistrationStore: RegistrationStore {
         guard inserted else { return .failure(.alreadyRegistered) }
         try await Outbox.enqueue(
             .registrationConfirmation,
-            .init(registrationId: id, competitionId: competitionId, userId: userId),
+            RegistrationJobPayload(registrationId: id, competitionId: competitionId, userId: userId),
             id: UUID(), now: now, on: sql
         )
         return .success(RegistrationReceipt(registrationId: id, competitionId: competitionId, status: .confirmed, registeredAt: now))
@@ -94,7 +95,7 @@ public struct SQLRegistrationStore: RegistrationStore {
                 """).run()
             try await Outbox.enqueue(
                 .registrationCancellation,
-                .init(registrationId: registrationId, competitionId: competitionId, userId: userId),
+                RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId),
                 id: UUID(), now: now, on: sql
             )
             return CancellationReceipt(registrationId: registrationId)

@@ -32,5 +32,7 @@ public enum Schema {
         M003CreateRegistrations(),
         M004CreateIdempotencyKeys(),
         M005CreateOutbox(),
+        M006CreateJobs(),
+        M007CreateMailbox(),
     ]
 }

@@ -57,10 +57,11 @@ final class TestServer: Sendable {
         configure(&config)
 
         let clock = TestClock()
+        let random = SeededRandom(seed: 42)
         let app = try await Application.make(.testing)
         let system: MiniCompete
         do {
-            system = try await MiniCompete.build(app, config: config, effects: Effects(now: { clock.now() }))
+            system = try await MiniCompete.build(app, config: config, effects: Effects(now: { clock.now() }, random: { random.next() }))
             try await system.migrate()
             try await app.asyncBoot()
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
@@ -119,6 +120,27 @@ final class TestClock: Sendable {
 
     func advance(by seconds: TimeInterval) {
         offset.withLockedValue { $0 += seconds }
+    }
+}
+
+/// Reproducible randomness (SplitMix64), so fault-injection runs are the same every time.
+final class SeededRandom: Sendable {
+    private let state: NIOLockedValueBox<UInt64>
+
+    init(seed: UInt64) {
+        state = NIOLockedValueBox(seed)
+    }
+
+    /// Uniform in 0..<1.
+    func next() -> Double {
+        let value = state.withLockedValue { state -> UInt64 in
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        return Double(value >> 11) / Double(1 << 53)
     }
 }
 

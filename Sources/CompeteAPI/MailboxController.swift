@@ -1,0 +1,34 @@
+import CompeteCore
+import Vapor
+
+struct MailboxController: RouteCollection {
+    let services: APIServices
+
+    struct Message: Encodable {
+        let id: String
+        let kind: String
+        let to: String
+        let subject: String
+        let body: String
+        let sentAt: Date
+
+        init(_ entry: MailboxEntry) {
+            id = entry.id.wire
+            kind = entry.message.kind.rawValue
+            to = entry.message.to
+            subject = entry.message.subject
+            body = entry.message.body
+            sentAt = entry.sentAt
+        }
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("users", "me", "mailbox", use: mailbox)
+    }
+
+    @Sendable func mailbox(_ req: Request) async throws -> Response {
+        let principal = try await req.principal(services.tokens)
+        let entries = try await services.mailbox.inbox(principal)
+        return .json(ItemsResponse(items: entries.map(Message.init)))
+    }
+}

@@ -1,0 +1,34 @@
+import CompeteCore
+import Foundation
+
+/// Delivers messages. Delivery is idempotent per job: delivering the same job twice leaves one
+/// message.
+public protocol MailTransport: Sendable {
+    func deliver(_ message: MailMessage, jobId: UUID, now: Date) async throws
+}
+
+/// Fault injection for tests and demos: `MAIL_FAILURE_RATE` fails that fraction of deliveries
+/// before they reach the wrapped transport; `MAIL_DELAY_MS` simulates a slow mail server.
+public struct FlakyMailTransport: MailTransport {
+    let base: any MailTransport
+    let failureRate: Double
+    let delay: Duration
+    let random: @Sendable () -> Double
+
+    public struct SimulatedFailure: Error, CustomStringConvertible {
+        public var description: String { "simulated mail transport failure (MAIL_FAILURE_RATE)" }
+    }
+
+    public init(base: any MailTransport, failureRate: Double, delay: Duration = .zero, random: @escaping @Sendable () -> Double) {
+        self.base = base
+        self.failureRate = failureRate
+        self.delay = delay
+        self.random = random
+    }
+
+    public func deliver(_ message: MailMessage, jobId: UUID, now: Date) async throws {
+        if delay > .zero { try await Task.sleep(for: delay) }
+        if failureRate > 0, random() < failureRate { throw SimulatedFailure() }
+        try await base.deliver(message, jobId: jobId, now: now)
+    }
+}

@@ -1,0 +1,81 @@
+import CompeteCore
+import Foundation
+
+/// What a message needs to know about a registration, read when the job runs.
+public struct RegistrationMailContext: Sendable {
+    public let registrationId: UUID
+    public let status: RegistrationStatus
+    public let userId: UUID
+    public let userName: String
+    public let email: String
+    public let competitionId: UUID
+    public let competitionTitle: String
+    public let startDate: Date
+
+    public init(
+        registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String,
+        competitionId: UUID, competitionTitle: String, startDate: Date
+    ) {
+        self.registrationId = registrationId
+        self.status = status
+        self.userId = userId
+        self.userName = userName
+        self.email = email
+        self.competitionId = competitionId
+        self.competitionTitle = competitionTitle
+        self.startDate = startDate
+    }
+}
+
+public protocol MailContextStore: Sendable {
+    func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext?
+}
+
+/// The wording of every message.
+enum Messages {
+    static func confirmation(_ c: RegistrationMailContext) -> MailMessage {
+        MailMessage(kind: .confirmation, userId: c.userId, to: c.email,
+                    subject: "You're registered: \(c.competitionTitle)", body: """
+            Hi \(c.userName),
+
+            your seat for \(c.competitionTitle) is confirmed. It starts \(when(c.startDate)).
+
+            Changed your mind? Cancel any time from "My registrations", or with
+            DELETE /api/competitions/\(c.competitionId.uuidString.lowercased())/register — your seat goes to someone else at once.
+
+            Registration \(c.registrationId.uuidString.lowercased())
+            """)
+    }
+
+    static func cancellation(_ c: RegistrationMailContext) -> MailMessage {
+        MailMessage(kind: .cancellation, userId: c.userId, to: c.email,
+                    subject: "Registration cancelled: \(c.competitionTitle)", body: """
+            Hi \(c.userName),
+
+            your registration for \(c.competitionTitle) (starting \(when(c.startDate))) is cancelled and your seat released.
+            You can register again while registration is open and seats are left.
+            """)
+    }
+
+    static func reminder(_ c: RegistrationMailContext) -> MailMessage {
+        MailMessage(kind: .reminder, userId: c.userId, to: c.email,
+                    subject: "Starting soon: \(c.competitionTitle)", body: """
+            Hi \(c.userName),
+
+            a reminder that \(c.competitionTitle) starts \(when(c.startDate)). Good luck!
+
+            Can't make it? Cancel from "My registrations" so someone else can take your seat.
+            """)
+    }
+
+    /// "Thursday, 3 December 2026, 18:00 UTC": unambiguous for readers in any time zone.
+    static func when(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let style = Date.VerbatimFormatStyle(
+            format: "\(weekday: .wide), \(day: .defaultDigits) \(month: .wide) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC",
+            locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: calendar
+        )
+        return date.formatted(style)
+    }
+}

@@ -1,0 +1,155 @@
+import CompeteJobs
+import Foundation
+import SQLKit
+
+/// The job queue in SQL. On PostgreSQL, claims use `FOR UPDATE SKIP LOCKED` so workers never
+/// wait for each other; on SQLite, `BEGIN IMMEDIATE` makes each claim exclusive.
+public struct SQLJobQueue: JobQueue {
+    let context: SQLContext
+
+    public init(context: SQLContext) {
+        self.context = context
+    }
+
+    private var skipLocked: String { context.flavor == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
+
+    public func relayOutbox(limit: Int, now: Date) async throws -> Int {
+        let skipLocked = self.skipLocked
+        return try await context.transaction { sql in
+            let ids = try await sql.raw("""
+                SELECT id FROM outbox ORDER BY created_at, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked)
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            guard !ids.isEmpty else { return 0 }
+            let idList = SQLQueryString.list(ids)
+            try await sql.raw("""
+                INSERT INTO jobs (id, type, payload, status, attempts, run_at, created_at, updated_at)
+                SELECT id, topic, payload, 'waiting', 0, \(bind: now), created_at, \(bind: now)
+                FROM outbox WHERE id IN \(idList)
+                ON CONFLICT (id) DO NOTHING
+                """).run()
+            try await sql.raw("DELETE FROM outbox WHERE id IN \(idList)").run()
+            return ids.count
+        }
+    }
+
+    public func claim(limit: Int, now: Date, lease: TimeInterval) async throws -> [Job] {
+        let token = UUID()
+        let skipLocked = self.skipLocked
+        return try await context.transaction { sql in
+            try await sql.raw("""
+                UPDATE jobs SET status = 'active', claim_token = \(bind: token),
+                    locked_until = \(bind: now.addingTimeInterval(lease)), attempts = attempts + 1, updated_at = \(bind: now)
+                WHERE id IN (
+                    SELECT id FROM jobs
+                    WHERE (status = 'waiting' AND run_at <= \(bind: now)) OR (status = 'active' AND locked_until < \(bind: now))
+                    ORDER BY run_at, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked)
+                )
+                RETURNING id, type, payload, attempts, created_at
+                """).all().map { row in
+                    Job(
+                        id: try row.decode(column: "id", as: UUID.self),
+                        type: try row.decode(column: "type", as: String.self),
+                        payload: try row.decode(column: "payload", as: String.self),
+                        attempts: try row.decode(column: "attempts", as: Int.self),
+                        claimToken: token,
+                        createdAt: try row.decode(column: "created_at", as: Date.self)
+                    )
+                }
+        }
+    }
+
+    public func complete(_ job: Job, now: Date) async throws {
+        try await context.sql.raw("""
+            UPDATE jobs SET status = 'completed', claim_token = NULL, locked_until = NULL, updated_at = \(bind: now)
+            WHERE id = \(bind: job.id) AND claim_token = \(bind: job.claimToken)
+            """).run()
+    }
+
+    public func retry(_ job: Job, error: String, runAt: Date, now: Date) async throws {
+        try await context.sql.raw("""
+            UPDATE jobs SET status = 'waiting', run_at = \(bind: runAt), last_error = \(bind: error),
+                claim_token = NULL, locked_until = NULL, updated_at = \(bind: now)
+            WHERE id = \(bind: job.id) AND claim_token = \(bind: job.claimToken)
+            """).run()
+    }
+
+    public func bury(_ job: Job, error: String, now: Date) async throws {
+        try await context.transaction { sql in
+            try await sql.raw("""
+                INSERT INTO dead_letters (job_id, type, payload, attempts, last_error, created_at, failed_at)
+                SELECT id, type, payload, attempts, \(bind: error), created_at, \(bind: now)
+                FROM jobs WHERE id = \(bind: job.id) AND claim_token = \(bind: job.claimToken)
+                ON CONFLICT (job_id) DO NOTHING
+                """).run()
+            try await sql.raw("""
+                DELETE FROM jobs WHERE id = \(bind: job.id) AND claim_token = \(bind: job.claimToken)
+                """).run()
+        }
+    }
+
+    public func release(_ jobs: [Job], now: Date) async throws {
+        for job in jobs {
+            try await context.sql.raw("""
+                UPDATE jobs SET status = 'waiting', attempts = attempts - 1, claim_token = NULL,
+                    locked_until = NULL, updated_at = \(bind: now)
+                WHERE id = \(bind: job.id) AND claim_token = \(bind: job.claimToken)
+                """).run()
+        }
+    }
+
+    public func stats() async throws -> QueueStats {
+        guard let row = try await context.sql.raw("""
+            SELECT (SELECT COUNT(*) FROM outbox) AS outbox,
+                   (SELECT COUNT(*) FROM jobs WHERE status = 'waiting') AS waiting,
+                   (SELECT COUNT(*) FROM jobs WHERE status = 'active') AS active,
+                   (SELECT COUNT(*) FROM jobs WHERE status = 'completed') AS completed,
+                   (SELECT COUNT(*) FROM dead_letters) AS dead
+            """).first() else { return QueueStats() }
+        return QueueStats(
+            outbox: try row.decode(column: "outbox", as: Int.self),
+            waiting: try row.decode(column: "waiting", as: Int.self),
+            active: try row.decode(column: "active", as: Int.self),
+            completed: try row.decode(column: "completed", as: Int.self),
+            dead: try row.decode(column: "dead", as: Int.self)
+        )
+    }
+
+    public func deadLetters(limit: Int) async throws -> [DeadLetter] {
+        try await context.sql.raw("""
+            SELECT job_id, type, payload, attempts, last_error, created_at, failed_at
+            FROM dead_letters ORDER BY failed_at DESC, job_id LIMIT \(bind: limit)
+            """).all().map { row in
+                DeadLetter(
+                    jobId: try row.decode(column: "job_id", as: UUID.self),
+                    type: try row.decode(column: "type", as: String.self),
+                    payload: try row.decode(column: "payload", as: String.self),
+                    attempts: try row.decode(column: "attempts", as: Int.self),
+                    lastError: try row.decode(column: "last_error", as: String.self),
+                    createdAt: try row.decode(column: "created_at", as: Date.self),
+                    failedAt: try row.decode(column: "failed_at", as: Date.self)
+                )
+            }
+    }
+
+    public func requeueDead(ids: [UUID]?, now: Date) async throws -> Int {
+        try await context.transaction { sql in
+            let filter: SQLQueryString = ids.map { "job_id IN \(SQLQueryString.list($0))" } ?? "1 = 1"
+            let moved = try await sql.raw("""
+                INSERT INTO jobs (id, type, payload, status, attempts, run_at, created_at, updated_at)
+                SELECT job_id, type, payload, 'waiting', 0, \(bind: now), created_at, \(bind: now)
+                FROM dead_letters WHERE \(filter)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+                """).all().count
+            try await sql.raw("DELETE FROM dead_letters WHERE \(filter)").run()
+            return moved
+        }
+    }
+}
+
+extension SQLQueryString {
+    /// `(?, ?, …)` binding each value; callers never pass an empty list.
+    static func list(_ values: [UUID]) -> SQLQueryString {
+        "(" + values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
+    }
+}

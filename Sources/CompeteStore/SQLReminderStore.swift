@@ -1,0 +1,38 @@
+import CompeteJobs
+import Foundation
+import SQLKit
+
+/// Reminder scheduling: the `reminder_log` primary key (registration, kind) admits each reminder
+/// once, however many schedulers tick; the outbox row is written in the same transaction.
+public struct SQLReminderStore: ReminderStore {
+    let context: SQLContext
+
+    public init(context: SQLContext) {
+        self.context = context
+    }
+
+    public func scheduleReminders(kind: String, startingBy: Date, now: Date) async throws -> Int {
+        try await context.transaction { sql in
+            let due = try await sql.raw("""
+                INSERT INTO reminder_log (registration_id, kind, scheduled_at)
+                SELECT r.id, \(bind: kind), \(bind: now)
+                FROM registrations r JOIN competitions c ON c.id = r.competition_id
+                WHERE r.status = 'confirmed' AND c.start_date > \(bind: now) AND c.start_date <= \(bind: startingBy)
+                ON CONFLICT (registration_id, kind) DO NOTHING
+                RETURNING registration_id
+                """).all().map { try $0.decode(column: "registration_id", as: UUID.self) }
+            guard !due.isEmpty else { return 0 }
+            let rows = try await sql.raw("""
+                SELECT id, competition_id, user_id FROM registrations WHERE id IN \(SQLQueryString.list(due))
+                """).all()
+            for row in rows {
+                try await Outbox.enqueue(.reminderNotify, RegistrationJobPayload(
+                    registrationId: try row.decode(column: "id", as: UUID.self),
+                    competitionId: try row.decode(column: "competition_id", as: UUID.self),
+                    userId: try row.decode(column: "user_id", as: UUID.self)
+                ), id: UUID(), now: now, on: sql)
+            }
+            return rows.count
+        }
+    }
+}
