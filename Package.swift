@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -50,9 +52,19 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CompeteWeb",
+            dependencies: [
+                "CompeteCore", "CompeteAPI",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
+            ],
+            resources: [.copy("Views"), .copy("Public")]
+        ),
+        .target(
             name: "CompeteApp",
             dependencies: [
-                "CompeteCore", "CompeteStore", "CompeteAPI", "CompeteJobs",
+                "CompeteCore", "CompeteStore", "CompeteAPI", "CompeteJobs", "CompeteWeb",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -69,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "CompeteAPITests",
             dependencies: [
-                "CompeteApp", "CompeteAPI", "CompeteCore", "CompeteStore", "CompeteJobs",
+                "CompeteApp", "CompeteAPI", "CompeteCore", "CompeteStore", "CompeteJobs", "CompeteWeb",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "JWTKit", package: "jwt-kit"),

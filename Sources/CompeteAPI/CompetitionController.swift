@@ -33,17 +33,9 @@ struct CompetitionController: RouteCollection {
     @Sendable func create(_ req: Request) async throws -> Response {
         let principal = try await req.principal(services.tokens)
         let draft = try APIJSON.decodeBody(CompetitionRequest.self, from: req).draft
-        let now = services.effects.now
-        let response = try await IdempotencyGate(service: services.idempotency).run(
-            req, principal: principal,
-            render: Problem.render(status: .created) { CompetitionResponse($0, now: now()) }
-        ) { recorder in
-            try await services.competitions.create(by: principal, draft, recorder: recorder)
-        }
-        if response.status == .created, let id = Self.createdID(response) {
-            response.headers.replaceOrAdd(name: .location, value: "/api/competitions/\(id)")
-        }
-        return response
+        let keys = req.headers[IdempotencyGate.header]
+        guard keys.count <= 1 else { throw DomainError.idempotencyKeyInvalid }
+        return try await services.createCompetitionResponse(req, principal: principal, draft: draft, idempotencyKey: keys.first)
     }
 
     @Sendable func update(_ req: Request) async throws -> Response {
@@ -73,8 +65,29 @@ struct CompetitionController: RouteCollection {
         ))
     }
 
+}
+
+extension APIServices {
+    /// Creates a competition exactly as `POST /api/competitions` does (optionally under an
+    /// idempotency key) and returns that endpoint's response, `Location` included.
+    public func createCompetitionResponse(
+        _ req: Request, principal: Principal, draft: CompetitionDraft, idempotencyKey: String?
+    ) async throws -> Response {
+        let now = effects.now
+        let response = try await IdempotencyGate(service: idempotency).run(
+            req, principal: principal, key: idempotencyKey,
+            render: Problem.render(status: .created) { CompetitionResponse($0, now: now()) }
+        ) { recorder in
+            try await competitions.create(by: principal, draft, recorder: recorder)
+        }
+        if response.status == .created, let id = Self.createdID(response) {
+            response.headers.replaceOrAdd(name: .location, value: "/api/competitions/\(id)")
+        }
+        return response
+    }
+
     /// The id of a competition just created, read back from the (possibly replayed) body.
-    private static func createdID(_ response: Response) -> String? {
+    static func createdID(_ response: Response) -> String? {
         struct Created: Decodable { let id: String }
         guard let data = response.body.data else { return nil }
         return try? JSONDecoder().decode(Created.self, from: data).id

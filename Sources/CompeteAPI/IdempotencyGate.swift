@@ -10,16 +10,26 @@ struct IdempotencyGate: Sendable {
 
     static let header = "Idempotency-Key"
 
+    /// Uses the request's `Idempotency-Key` header.
     func run<Value: Sendable>(
         _ request: Request, principal: Principal,
         render: @escaping @Sendable (Result<Value, DomainError>) -> StoredResponse,
         _ work: (ResponseRecorder<Value>?) async throws -> Value
     ) async throws -> Response {
         let values = request.headers[Self.header]
-        guard let raw = values.first else {
+        guard values.count <= 1 else { throw DomainError.idempotencyKeyInvalid }
+        return try await run(request, principal: principal, key: values.first, render: render, work)
+    }
+
+    /// Uses the given key (the web UI sends it as a form field).
+    func run<Value: Sendable>(
+        _ request: Request, principal: Principal, key raw: String?,
+        render: @escaping @Sendable (Result<Value, DomainError>) -> StoredResponse,
+        _ work: (ResponseRecorder<Value>?) async throws -> Value
+    ) async throws -> Response {
+        guard let raw else {
             return .stored(render(.success(try await work(nil))))
         }
-        guard values.count == 1 else { throw DomainError.idempotencyKeyInvalid }
         let key = try IdempotencyKey(header: raw)
         let idempotent = IdempotencyRequest(userId: principal.userId, key: key, fingerprint: Self.fingerprint(request))
 

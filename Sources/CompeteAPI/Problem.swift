@@ -2,13 +2,13 @@ import CompeteCore
 import Vapor
 
 /// RFC 9457 problem details. `code` is the stable part clients branch on.
-struct Problem: Encodable, Sendable {
+public struct Problem: Encodable, Sendable {
     let type: String
-    let title: String
-    let status: Int
-    let detail: String
-    let code: String
-    let errors: [FieldError]?
+    public let title: String
+    public let status: Int
+    public let detail: String
+    public let code: String
+    public let errors: [FieldError]?
 
     init(status: HTTPResponseStatus, code: String, title: String, detail: String, errors: [FieldError]? = nil) {
         self.type = "https://mini-compete.dev/problems/\(code)"
@@ -36,7 +36,8 @@ struct Problem: Encodable, Sendable {
 }
 
 extension Problem {
-    init(_ error: DomainError) {
+    /// The problem a domain error is reported as; the web UI shows the same wording.
+    public init(_ error: DomainError) {
         switch error {
         case .validation(let errors):
             let summary = errors.map { "\($0.field) \($0.message)" }.joined(separator: "; ")

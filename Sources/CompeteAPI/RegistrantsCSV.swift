@@ -2,8 +2,8 @@ import CompeteCore
 import Vapor
 
 /// RFC 4180 CSV of a competition's registrants, safe to open in a spreadsheet.
-enum RegistrantsCSV {
-    static func response(competition: Competition, registrants: [Registrant]) -> Response {
+public enum RegistrantsCSV {
+    public static func response(competition: Competition, registrants: [Registrant]) -> Response {
         var lines = ["registrationId,status,registeredAt,userId,name,email"]
         for r in registrants {
             lines.append([

@@ -12,15 +12,11 @@ struct RegistrationController: RouteCollection {
 
     @Sendable func register(_ req: Request) async throws -> Response {
         let principal = try await req.principal(services.tokens)
-        guard principal.role == .participant else {
-            throw DomainError.forbidden("only participants may register for competitions")
-        }
-        let competitionId = try req.uuidParameter("id")
-        return try await IdempotencyGate(service: services.idempotency).run(
-            req, principal: principal, render: Problem.render(status: .created, RegistrationResponse.init)
-        ) { recorder in
-            try await services.registrations.register(principal, competitionId: competitionId, recorder: recorder)
-        }
+        let keys = req.headers[IdempotencyGate.header]
+        guard keys.count <= 1 else { throw DomainError.idempotencyKeyInvalid }
+        return try await services.registerResponse(
+            req, principal: principal, competitionId: try req.uuidParameter("id"), idempotencyKey: keys.first
+        )
     }
 
     @Sendable func cancel(_ req: Request) async throws -> Response {
@@ -33,5 +29,24 @@ struct RegistrationController: RouteCollection {
         let principal = try await req.principal(services.tokens)
         let registrations = try await services.registrations.mine(principal)
         return .json(ItemsResponse(items: registrations.map(MyRegistrationResponse.init)))
+    }
+}
+
+extension APIServices {
+    /// Registers `principal` exactly as `POST /api/competitions/{id}/register` does, with an
+    /// optional idempotency key, and returns that endpoint's response (the web UI reads it too).
+    /// Refusals that are not stored (403, a malformed key) are thrown.
+    public func registerResponse(
+        _ req: Request, principal: Principal, competitionId: UUID, idempotencyKey: String?
+    ) async throws -> Response {
+        guard principal.role == .participant else {
+            throw DomainError.forbidden("only participants may register for competitions")
+        }
+        return try await IdempotencyGate(service: idempotency).run(
+            req, principal: principal, key: idempotencyKey,
+            render: Problem.render(status: .created, RegistrationResponse.init)
+        ) { recorder in
+            try await registrations.register(principal, competitionId: competitionId, recorder: recorder)
+        }
     }
 }

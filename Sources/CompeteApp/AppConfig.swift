@@ -8,6 +8,7 @@ public struct AppConfig: Sendable {
     public var appEnv: String = "development"
     public var host: String = "127.0.0.1"
     public var apiPort: Int = 3001
+    public var webPort: Int = 3000
     public var databaseURL: String?
     public var dataDir: String = "./data"
     public var jwtSecret: String?
@@ -50,6 +51,7 @@ public struct AppConfig: Sendable {
         config.appEnv = env["APP_ENV"]?.lowercased() ?? config.appEnv
         config.host = env["HOST"] ?? config.host
         config.apiPort = try reader.int("API_PORT", default: config.apiPort, in: 1...65535)
+        config.webPort = try reader.int("WEB_PORT", default: config.webPort, in: 1...65535)
         config.databaseURL = env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.dataDir = env["DATA_DIR"] ?? config.dataDir
         config.jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }

@@ -8,9 +8,10 @@ public enum MiniCompeteCommand {
     static let usage = """
         usage: mini-compete [command]
 
-          serve              migrate, seed an empty database, run the API, the job worker and the
-                             reminder scheduler in one process (default)
+          serve              migrate, seed an empty database, run the API, the web UI, the job
+                             worker and the reminder scheduler in one process (default)
           api                the JSON API on API_PORT only
+          web                the web UI on WEB_PORT only
           worker             the job worker and reminder scheduler only (run as many as you like)
           migrate            apply database migrations and exit
           seed               apply migrations, load the demo data (idempotent) and exit
@@ -36,7 +37,7 @@ public enum MiniCompeteCommand {
         let logger = Logger(label: "mini-compete")
 
         switch command {
-        case "serve", "api", "worker", "migrate", "seed", "jobs":
+        case "serve", "api", "web", "worker", "migrate", "seed", "jobs":
             do {
                 try await run(command, Array(arguments.dropFirst(2)), config: config)
                 return 0
@@ -69,16 +70,17 @@ public enum MiniCompeteCommand {
                 try await system.seed()
             case "jobs":
                 try await JobsCommand.run(rest, system: system)
-            case "worker":
-                system.host([.worker, .janitor])
+            case "worker", "web":
+                if command == "web" { system.hostWeb() } else { system.host([.worker, .janitor]) }
                 try await app.asyncBoot()
                 let signal = await Signals.waitForTermination()
-                app.logger.notice("worker stopping: finishing the jobs in hand", metadata: ["signal": "\(signal)"])
+                app.logger.notice("\(command) stopping: finishing the work in hand", metadata: ["signal": "\(signal)"])
             case "api":
                 system.host([.janitor])
                 try await app.execute()
             default:
                 system.host([.worker, .janitor])
+                system.hostWeb()
                 try await system.seedIfEmpty()
                 try await app.execute()
             }

@@ -2,6 +2,7 @@ import CompeteAPI
 import CompeteCore
 import CompeteJobs
 import CompeteStore
+import CompeteWeb
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
@@ -92,6 +93,17 @@ public struct MiniCompete: Sendable {
         )
     }
 
+    /// Serves the web UI on `WEB_PORT` from boot until shutdown.
+    @discardableResult
+    public func hostWeb() -> WebHost {
+        let host = WebHost(
+            services: services, options: WebOptions(secureCookies: config.isProduction, sessionTTL: config.jwtTTL),
+            host: config.host, port: config.webPort
+        )
+        app.lifecycle.use(host)
+        return host
+    }
+
     /// Runs the given background roles from boot until shutdown; shutdown lets the jobs in hand
     /// finish first.
     public func host(_ roles: Set<BackgroundRole>) {
@@ -142,14 +154,16 @@ public struct MiniCompete: Sendable {
     private static func configureDatabase(_ app: Application, _ config: AppConfig) throws {
         if let url = config.databaseURL {
             do {
-                app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: config.dbPoolSize), as: .psql)
+                app.databases.use(try .postgres(
+                    url: url, maxConnectionsPerEventLoop: config.dbPoolSize, connectionPoolTimeout: .seconds(30)
+                ), as: .psql)
             } catch {
                 throw AppConfig.Invalid(description: "DATABASE_URL is not a valid postgres:// or postgresql:// URL")
             }
         } else {
             try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
             let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("mini-compete.sqlite").path
-            app.databases.use(.sqlite(.file(path)), as: .sqlite)
+            app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
         }
     }
 }

@@ -6,16 +6,35 @@ import SQLKit
 public struct SQLContext: Sendable {
     let database: any Database
     let flavor: SQLFlavor
+    /// SQLite admits one writer at a time. Queueing writers here, before they take a
+    /// connection, keeps them from spinning in SQLite's busy handler (which burns a core) and
+    /// leaves the other connections free for reads. Other processes on the same file are still
+    /// handled by SQLite's own locking.
+    private let writers: WriterQueue?
 
     public init(database: any Database) {
         self.database = database
         self.flavor = SQLFlavor(Self.sql(database))
+        self.writers = flavor == .sqlite ? WriterQueue() : nil
     }
 
     var sql: any SQLDatabase { Self.sql(database) }
 
     /// Runs `body` on one connection inside BEGIN … COMMIT, rolling back if it throws.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let writers else { return try await run(body) }
+        await writers.acquire()
+        do {
+            let result = try await run(body)
+            await writers.release()
+            return result
+        } catch {
+            await writers.release()
+            throw error
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let begin = flavor.begin
         return try await database.withConnection { connection in
             let sql = Self.sql(connection)
@@ -48,5 +67,27 @@ public struct SQLContext: Sendable {
             preconditionFailure("CompeteStore needs an SQL database (SQLite or PostgreSQL)")
         }
         return sql
+    }
+}
+
+/// A first-come, first-served lock for async code.
+actor WriterQueue {
+    private var held = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard held else {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            held = false
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }

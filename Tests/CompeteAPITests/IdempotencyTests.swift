@@ -92,14 +92,15 @@ import Testing
         }
     }
 
-    /// A request whose process died leaves its lease behind: 409 until the lease expires, then a
-    /// retry runs (and registers exactly once).
+    /// A request whose process died leaves its lease behind: 409 until the lease expires (on the
+    /// injected clock), then a retry runs (and registers exactly once).
     @Test(arguments: Backend.all)
     func inFlightKeysAnswer409UntilTheLeaseExpires(backend: Backend) async throws {
-        try await withServer(backend, configure: { $0.idempotencyLease = 1 }) { server in
+        try await withServer(backend) { server in
             let organizer = try await server.signup(role: "organizer")
             let user = try await server.signup()
             let id = try await server.createCompetition(by: organizer)
+            server.clock.freeze()
             let path = "/api/competitions/\(id)/register"
             let fingerprint = IdempotencyGate.fingerprint(method: "POST", path: path, query: nil, body: [])
             let start = try await server.system.services.idempotency.begin(IdempotencyRequest(
@@ -110,9 +111,11 @@ import Testing
             let busy = try await server.register(user, for: id, key: "crashed")
             #expect(busy.status == 409 && busy.code == "idempotency_request_in_progress")
             #expect(busy.headers.first(name: "Retry-After") == "1")
+            server.clock.advance(by: 29)
+            #expect(try await server.register(user, for: id, key: "crashed").code == "idempotency_request_in_progress")
             #expect(try await server.confirmedCount(id) == 0)
 
-            try await Task.sleep(for: .milliseconds(1300))
+            server.clock.advance(by: 2)
             let retried = try await server.register(user, for: id, key: "crashed")
             #expect(retried.status == 201)
             #expect(try await server.register(user, for: id, key: "crashed").body == retried.body)

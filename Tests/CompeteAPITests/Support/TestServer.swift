@@ -14,6 +14,7 @@ import Vapor
 final class TestServer: Sendable {
     let system: MiniCompete
     let baseURL: String
+    let webURL: String
     let backend: Backend
     let clock: TestClock
     private let cleanup: @Sendable () async throws -> Void
@@ -29,9 +30,10 @@ final class TestServer: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    private init(system: MiniCompete, port: Int, backend: Backend, clock: TestClock, cleanup: @escaping @Sendable () async throws -> Void) {
+    private init(system: MiniCompete, port: Int, webPort: Int, backend: Backend, clock: TestClock, cleanup: @escaping @Sendable () async throws -> Void) {
         self.system = system
         self.baseURL = "http://127.0.0.1:\(port)"
+        self.webURL = "http://127.0.0.1:\(webPort)"
         self.backend = backend
         self.clock = clock
         self.cleanup = cleanup
@@ -41,6 +43,7 @@ final class TestServer: Sendable {
         var config = AppConfig()
         config.appEnv = "testing"
         config.apiPort = 0
+        config.webPort = 0
         config.bcryptCost = 4
         config.seedDemoData = false
         config.jwtSecret = jwtSecret
@@ -60,20 +63,22 @@ final class TestServer: Sendable {
         let random = SeededRandom(seed: 42)
         let app = try await Application.make(.testing)
         let system: MiniCompete
+        let web: WebHost
         do {
             system = try await MiniCompete.build(app, config: config, effects: Effects(now: { clock.now() }, random: { random.next() }))
             try await system.migrate()
+            web = system.hostWeb()
             try await app.asyncBoot()
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
-        guard let port = app.http.server.shared.localAddress?.port else {
+        guard let port = app.http.server.shared.localAddress?.port, let webPort = web.boundPort else {
             throw TestFailure("server has no local port")
         }
         let drop = dropDatabase
-        return TestServer(system: system, port: port, backend: backend, clock: clock) {
+        return TestServer(system: system, port: port, webPort: webPort, backend: backend, clock: clock) {
             await app.server.shutdown()
             try await app.asyncShutdown()
             try? FileManager.default.removeItem(at: directory)
@@ -112,14 +117,24 @@ func withServer<T>(
     }
 }
 
-/// A clock the tests can move forward; starts at the real time.
+/// A clock the tests can move forward; follows the real time until frozen.
 final class TestClock: Sendable {
-    private let offset = NIOLockedValueBox<TimeInterval>(0)
+    private let state = NIOLockedValueBox<(offset: TimeInterval, frozen: Date?)>((0, nil))
 
-    func now() -> Date { Date().addingTimeInterval(offset.withLockedValue { $0 }) }
+    func now() -> Date {
+        state.withLockedValue { $0.frozen ?? Date().addingTimeInterval($0.offset) }
+    }
+
+    /// Stops the clock, so that only `advance` moves it (no flakiness on a slow machine).
+    func freeze() {
+        state.withLockedValue { $0.frozen = Date().addingTimeInterval($0.offset) }
+    }
 
     func advance(by seconds: TimeInterval) {
-        offset.withLockedValue { $0 += seconds }
+        state.withLockedValue { state in
+            state.offset += seconds
+            state.frozen = state.frozen?.addingTimeInterval(seconds)
+        }
     }
 }
 

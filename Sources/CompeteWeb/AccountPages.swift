@@ -1,0 +1,101 @@
+import CompeteAPI
+import CompeteCore
+import Vapor
+
+/// Sign up, log in, log out.
+struct AccountPages: RouteCollection {
+    let services: APIServices
+    let renderer: PageRenderer
+    let session: WebSession
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: loginForm)
+        routes.post("login", use: login)
+        routes.get("signup", use: signupForm)
+        routes.post("signup", use: signup)
+        routes.post("logout", use: logout)
+    }
+
+    struct LoginPage: Encodable {
+        let email: String
+        let next: String
+        let error: String
+    }
+
+    struct LoginForm: Content {
+        var email: String?
+        var password: String?
+        var next: String?
+    }
+
+    @Sendable func loginForm(_ req: Request) async throws -> Response {
+        let next = Self.safeNext(req.query[String.self, at: "next"])
+        return try await renderer.render(req, "login", title: "Log in", LoginPage(email: "", next: next, error: ""))
+    }
+
+    @Sendable func login(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode(LoginForm.self)) ?? LoginForm()
+        let next = Self.safeNext(form.next)
+        let email = form.email ?? ""
+        do {
+            let user = try await services.auth.login(
+                email: email, password: form.password ?? "", client: req.remoteAddress?.ipAddress ?? "unknown"
+            )
+            let response = Flash(kind: .success, message: "Welcome back, \(user.name).").redirect(to: next)
+            try await session.signIn(user, on: response)
+            return response
+        } catch let error as DomainError {
+            let status: HTTPResponseStatus = if case .rateLimited = error { .tooManyRequests } else { .unauthorized }
+            let page = LoginPage(email: email, next: next, error: Problem(error).detail)
+            return try await renderer.render(req, "login", title: "Log in", page, status: status)
+        }
+    }
+
+    struct SignupPage: Encodable {
+        let name: String
+        let email: String
+        let organizer: Bool
+        let errors: [String: String]
+    }
+
+    struct SignupForm: Content {
+        var name: String?
+        var email: String?
+        var password: String?
+        var role: String?
+    }
+
+    @Sendable func signupForm(_ req: Request) async throws -> Response {
+        try await renderer.render(req, "signup", title: "Sign up", SignupPage(name: "", email: "", organizer: false, errors: [:]))
+    }
+
+    @Sendable func signup(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode(SignupForm.self)) ?? SignupForm()
+        do {
+            let user = try await services.auth.signup(SignupInput(
+                name: form.name, email: form.email, password: form.password, role: form.role ?? "participant"
+            ))
+            let response = Flash(kind: .success, message: "Welcome to Mini Compete, \(user.name)!")
+                .redirect(to: user.role == .organizer ? "/organizer" : "/")
+            try await session.signIn(user, on: response)
+            return response
+        } catch let error as DomainError {
+            var errors = fieldErrors(error)
+            if error == .emailTaken { errors["email"] = "An account with this email already exists. Log in instead?" }
+            let page = SignupPage(name: form.name ?? "", email: form.email ?? "", organizer: form.role == "organizer", errors: errors)
+            return try await renderer.render(req, "signup", title: "Sign up", page, status: error == .emailTaken ? .conflict : .badRequest)
+        }
+    }
+
+    @Sendable func logout(_ req: Request) async throws -> Response {
+        let response = Flash(kind: .info, message: "You are logged out.").redirect(to: "/")
+        session.signOut(response)
+        return response
+    }
+
+    /// Only local paths: never redirect a visitor to another site after login.
+    static func safeNext(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/" }
+        return raw
+    }
+}

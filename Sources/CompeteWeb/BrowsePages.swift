@@ -1,0 +1,97 @@
+import CompeteAPI
+import CompeteCore
+import Vapor
+
+/// The public pages: the competition list with search and filters, and a competition's page.
+struct BrowsePages: RouteCollection {
+    let services: APIServices
+    let renderer: PageRenderer
+    let session: WebSession
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: index)
+        routes.get("competitions", ":id", use: show)
+    }
+
+    struct Option: Encodable { let value: String; let label: String; let selected: Bool }
+
+    struct IndexPage: Encodable {
+        let cards: [CompetitionView]
+        let empty: Bool
+        let search: String
+        let tags: String
+        let statusOptions: [Option]
+        let total: Int
+        let page: Int
+        let pages: Int
+        let hasPrev: Bool
+        let prevURL: String
+        let hasNext: Bool
+        let nextURL: String
+    }
+
+    @Sendable func index(_ req: Request) async throws -> Response {
+        let search = req.query[String.self, at: "search"] ?? ""
+        let tags = req.query[String.self, at: "tags"] ?? ""
+        let status = req.query[String.self, at: "status"].flatMap { CompetitionStatus(rawValue: $0) }
+        let pageNumber = max(1, req.query[Int.self, at: "page"] ?? 1)
+        var query = CompetitionQuery(search: search, status: status, page: pageNumber, limit: 12)
+        query.tags = tags.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        let result: Page<Competition>
+        do {
+            result = try await services.competitions.list(query)
+        } catch DomainError.validation {
+            result = Page(items: [], page: 1, limit: 12, total: 0)
+        }
+        let now = services.effects.now()
+        let pages = max(1, (result.total + result.limit - 1) / result.limit)
+        func url(_ page: Int) -> String {
+            var items = ["page": String(page)]
+            if !search.isEmpty { items["search"] = search }
+            if !tags.isEmpty { items["tags"] = tags }
+            if let status { items["status"] = status.rawValue }
+            return "/?" + ((try? URLEncodedFormEncoder().encode(items)) ?? "")
+        }
+        let options = [Option(value: "", label: "Any status", selected: status == nil)]
+            + CompetitionStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.capitalized, selected: status == $0) }
+        let page = IndexPage(
+            cards: result.items.map { CompetitionView($0, now: now) }, empty: result.items.isEmpty,
+            search: search, tags: tags, statusOptions: options, total: result.total, page: result.page, pages: pages,
+            hasPrev: result.page > 1, prevURL: url(result.page - 1), hasNext: result.page < pages, nextURL: url(result.page + 1)
+        )
+        return try await renderer.render(req, "index", title: "Competitions", page)
+    }
+
+    struct ShowPage: Encodable {
+        let competition: CompetitionView
+        let signedIn: Bool
+        let isParticipant: Bool
+        let isOwner: Bool
+        let isRegistered: Bool
+        let canRegister: Bool
+        let idempotencyKey: String
+        let loginURL: String
+    }
+
+    @Sendable func show(_ req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound }
+        let competition = try await services.competitions.get(id)
+        let principal = await session.principal(req)
+        var registered = false
+        if let principal, principal.role == .participant {
+            registered = try await services.registrations.mine(principal)
+                .contains { $0.competitionId == id && $0.status == .confirmed }
+        }
+        let view = CompetitionView(competition, now: services.effects.now())
+        let page = ShowPage(
+            competition: view, signedIn: principal != nil, isParticipant: principal?.role == .participant,
+            isOwner: principal?.userId == competition.organizerId, isRegistered: registered,
+            canRegister: view.status == "open" && !registered,
+            idempotencyKey: UUID().uuidString.lowercased(),
+            loginURL: "/login?next=/competitions/\(view.id)"
+        )
+        let response = try await renderer.render(req, "competition", title: competition.title, page)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

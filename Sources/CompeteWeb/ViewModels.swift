@@ -1,0 +1,81 @@
+import CompeteCore
+import Foundation
+
+/// What every page's layout needs: who is signed in, the CSRF token, a flash message.
+struct Layout: Encodable {
+    let title: String
+    let csrf: String
+    let signedIn: Bool
+    let isOrganizer: Bool
+    let isParticipant: Bool
+    let userName: String
+    let hasFlash: Bool
+    let flashKind: String
+    let flashMessage: String
+}
+
+/// A page: the layout plus the page's own data.
+struct PageView<Content: Encodable>: Encodable {
+    let layout: Layout
+    let page: Content
+}
+
+/// A competition as cards and detail pages show it.
+struct CompetitionView: Encodable {
+    let id: String
+    let title: String
+    let description: String
+    let tags: [String]
+    let hasTags: Bool
+    let start: String
+    let deadline: String
+    let capacity: Int
+    let registeredCount: Int
+    let seatsLeft: Int
+    let seatsText: String
+    let fillPercent: Int
+    let status: String
+    let statusLabel: String
+    let organizerName: String
+
+    init(_ c: Competition, now: Date) {
+        id = c.id.uuidString.lowercased()
+        title = c.title
+        description = c.description
+        tags = c.tags
+        hasTags = !c.tags.isEmpty
+        start = Formatting.date(c.startDate)
+        deadline = Formatting.date(c.regDeadline)
+        capacity = c.capacity
+        registeredCount = c.registeredCount
+        seatsLeft = c.seatsLeft
+        seatsText = "\(c.seatsLeft) of \(c.capacity) left"
+        fillPercent = c.capacity == 0 ? 100 : min(100, c.registeredCount * 100 / c.capacity)
+        let status = c.status(at: now)
+        self.status = status.rawValue
+        statusLabel = switch status {
+        case .open: "Open"
+        case .full: "Full"
+        case .closed: "Closed"
+        }
+        organizerName = c.organizerName
+    }
+}
+
+/// Field errors keyed by field name, for inline messages next to inputs.
+func fieldErrors(_ error: DomainError) -> [String: String] {
+    guard case .validation(let errors) = error else { return [:] }
+    var result: [String: String] = [:]
+    for error in errors where result[error.field] == nil {
+        result[error.field] = "\(label(error.field)) \(error.message)."
+    }
+    return result
+}
+
+private func label(_ field: String) -> String {
+    switch field {
+    case "regDeadline": "Registration deadline"
+    case "startDate": "Start"
+    default: field.prefix(1).uppercased() + field.dropFirst()
+    }
+}
