@@ -11,10 +11,13 @@ public struct APIServices: Sendable {
     public let tokens: TokenService
     public let effects: Effects
     public let health: HealthCheck
+    /// Base of the web UI's links (calendar events point at the competition's page).
+    public let publicWebURL: String
 
     public init(
         auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
-        idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, health: HealthCheck
+        idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, health: HealthCheck,
+        publicWebURL: String
     ) {
         self.auth = auth
         self.competitions = competitions
@@ -24,6 +27,7 @@ public struct APIServices: Sendable {
         self.tokens = tokens
         self.effects = effects
         self.health = health
+        self.publicWebURL = publicWebURL
     }
 }
 

@@ -12,6 +12,7 @@ struct CompetitionController: RouteCollection {
         competitions.get(":id", use: show)
         competitions.patch(":id", use: update)
         competitions.get(":id", "registrations", use: registrants)
+        competitions.get(":id", "calendar.ics", use: calendar)
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
@@ -55,6 +56,15 @@ struct CompetitionController: RouteCollection {
             || req.headers.accept.contains { $0.mediaType == HTTPMediaType(type: "text", subType: "csv") }
         guard wantsCSV else { return .json(ItemsResponse(items: registrants.map(RegistrantResponse.init))) }
         return RegistrantsCSV.response(competition: competition, registrants: registrants)
+    }
+
+    @Sendable func calendar(_ req: Request) async throws -> Response {
+        let competition = try await services.competitions.get(try req.uuidParameter("id"))
+        let page = "\(services.publicWebURL)/competitions/\(competition.id.wire)"
+        return Response(status: .ok, headers: [
+            "Content-Type": ICalendar.contentType,
+            "Content-Disposition": "inline; filename=\"competition-\(competition.id.wire).ics\"",
+        ], body: .init(string: ICalendar.event(for: competition, pageURL: page)))
     }
 
     private func pageResponse(_ page: Page<Competition>) -> Response {

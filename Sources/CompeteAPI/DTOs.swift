@@ -23,9 +23,10 @@ struct CompetitionRequest: Decodable {
     var capacity: Int?
     var regDeadline: Date?
     var startDate: Date?
+    var waitlistCapacity: Int?
 
     private enum CodingKeys: String, CodingKey {
-        case title, description, tags, capacity, regDeadline, startDate
+        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity
     }
 
     init(from decoder: any Decoder) throws {
@@ -36,11 +37,12 @@ struct CompetitionRequest: Decodable {
         capacity = try container.decodeIfPresent(WholeNumber.self, forKey: .capacity)?.value
         regDeadline = try container.decodeIfPresent(Date.self, forKey: .regDeadline)
         startDate = try container.decodeIfPresent(Date.self, forKey: .startDate)
+        waitlistCapacity = try container.decodeIfPresent(WholeNumber.self, forKey: .waitlistCapacity)?.value
     }
 
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
-                         regDeadline: regDeadline, startDate: startDate)
+                         regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity)
     }
 }
 
@@ -133,12 +135,14 @@ struct RegistrationResponse: Encodable {
     let registrationId: String
     let competitionId: String
     let status: RegistrationStatus
+    let position: Int?
     let registeredAt: Date
 
     init(_ receipt: RegistrationReceipt) {
         registrationId = receipt.registrationId.wire
         competitionId = receipt.competitionId.wire
         status = receipt.status
+        position = receipt.position
         registeredAt = receipt.registeredAt
     }
 }
@@ -158,12 +162,14 @@ struct MyRegistrationResponse: Encodable {
 
     let registrationId: String
     let status: RegistrationStatus
+    let position: Int?
     let registeredAt: Date
     let competition: CompetitionSummary
 
     init(_ r: ParticipantRegistration) {
         registrationId = r.registrationId.wire
         status = r.status
+        position = r.position
         registeredAt = r.registeredAt
         competition = CompetitionSummary(id: r.competitionId.wire, title: r.competitionTitle,
                                          regDeadline: r.regDeadline, startDate: r.startDate)

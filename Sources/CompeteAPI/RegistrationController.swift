@@ -33,6 +33,12 @@ struct RegistrationController: RouteCollection {
 }
 
 extension APIServices {
+    /// 201 for a seat, 202 for a waitlist place, a problem for a refusal.
+    @Sendable static func renderRegistration(_ result: Result<RegistrationReceipt, DomainError>) -> StoredResponse {
+        let status: HTTPResponseStatus = if case .success(let receipt) = result, receipt.status == .waitlisted { .accepted } else { .created }
+        return Problem.render(status: status, RegistrationResponse.init)(result)
+    }
+
     /// Registers `principal` exactly as `POST /api/competitions/{id}/register` does, with an
     /// optional idempotency key, and returns that endpoint's response (the web UI reads it too).
     /// Refusals that are not stored (403, a malformed key) are thrown.
@@ -44,7 +50,7 @@ extension APIServices {
         }
         return try await IdempotencyGate(service: idempotency).run(
             req, principal: principal, key: idempotencyKey,
-            render: Problem.render(status: .created, RegistrationResponse.init)
+            render: Self.renderRegistration
         ) { recorder in
             try await registrations.register(principal, competitionId: competitionId, recorder: recorder)
         }

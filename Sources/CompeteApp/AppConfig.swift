@@ -9,6 +9,9 @@ public struct AppConfig: Sendable {
     public var host: String = "127.0.0.1"
     public var apiPort: Int = 3001
     public var webPort: Int = 3000
+    /// Where links in messages point; default to this machine's ports.
+    public var publicAPIURL: String?
+    public var publicWebURL: String?
     public var databaseURL: String?
     public var dataDir: String = "./data"
     public var jwtSecret: String?
@@ -36,6 +39,10 @@ public struct AppConfig: Sendable {
 
     public var isProduction: Bool { appEnv == "production" }
 
+    public var messageLinks: MessageLinks {
+        MessageLinks(apiBase: publicAPIURL ?? "http://localhost:\(apiPort)", webBase: publicWebURL ?? "http://localhost:\(webPort)")
+    }
+
     public var retryPolicy: RetryPolicy {
         RetryPolicy(maxAttempts: jobMaxAttempts, baseDelay: jobBackoffBase, factor: jobBackoffFactor,
                     maxDelay: jobBackoffMax, jitter: jobBackoffJitter)
@@ -52,6 +59,8 @@ public struct AppConfig: Sendable {
         config.host = env["HOST"] ?? config.host
         config.apiPort = try reader.int("API_PORT", default: config.apiPort, in: 1...65535)
         config.webPort = try reader.int("WEB_PORT", default: config.webPort, in: 1...65535)
+        config.publicAPIURL = env["PUBLIC_API_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        config.publicWebURL = env["PUBLIC_WEB_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.databaseURL = env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.dataDir = env["DATA_DIR"] ?? config.dataDir
         config.jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }

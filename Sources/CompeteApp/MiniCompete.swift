@@ -62,7 +62,8 @@ public struct MiniCompete: Sendable {
         }
         let services = APIServices(
             auth: auth, competitions: competitions, registrations: registrations, idempotency: idempotency,
-            mailbox: MailboxService(reader: mailbox), tokens: tokens, effects: effects, health: health
+            mailbox: MailboxService(reader: mailbox), tokens: tokens, effects: effects, health: health,
+            publicWebURL: config.messageLinks.webBase
         )
         try registerAPI(on: app, services: services)
 
@@ -74,7 +75,7 @@ public struct MiniCompete: Sendable {
         return MiniCompete(
             app: app, config: config, services: services, queue: queue,
             scheduler: ReminderScheduler(store: SQLReminderStore(context: context), now: effects.now),
-            jobHandler: JobHandler(contexts: mailbox, transport: transport), effects: effects,
+            jobHandler: JobHandler(contexts: mailbox, transport: transport, links: config.messageLinks), effects: effects,
             seeder: {
                 try await DemoData.seed(auth: auth, competitions: competitions, users: users, now: effects.now(), logger: logger)
             },

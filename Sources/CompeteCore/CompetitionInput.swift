@@ -8,10 +8,11 @@ public struct CompetitionDraft: Sendable {
     public var capacity: Int?
     public var regDeadline: Date?
     public var startDate: Date?
+    public var waitlistCapacity: Int?
 
     public init(
         title: String? = nil, description: String? = nil, tags: [String]? = nil, capacity: Int? = nil,
-        regDeadline: Date? = nil, startDate: Date? = nil
+        regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil
     ) {
         self.title = title
         self.description = description
@@ -19,6 +20,7 @@ public struct CompetitionDraft: Sendable {
         self.capacity = capacity
         self.regDeadline = regDeadline
         self.startDate = startDate
+        self.waitlistCapacity = waitlistCapacity
     }
 }
 
@@ -30,10 +32,13 @@ public struct CompetitionContent: Sendable, Equatable {
     public var capacity: Int
     public var regDeadline: Date
     public var startDate: Date
+    /// 0 means no waitlist.
+    public var waitlistCapacity: Int = 0
 
     public static let maxTitle = 200
     public static let maxDescription = 10_000
     public static let capacityRange = 1...100_000
+    public static let waitlistRange = 0...100_000
 
     /// Checks a complete draft for creation. `startDate` defaults to `regDeadline`.
     public static func validate(_ draft: CompetitionDraft, now: Date) throws -> CompetitionContent {
@@ -44,7 +49,7 @@ public struct CompetitionContent: Sendable, Equatable {
         let content = CompetitionContent(
             title: draft.title ?? "", description: draft.description ?? "", tags: draft.tags ?? [],
             capacity: draft.capacity ?? 0, regDeadline: draft.regDeadline ?? now,
-            startDate: draft.startDate ?? draft.regDeadline ?? now
+            startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0
         )
         if !errors.isEmpty {
             // Report the missing fields together with whatever else is wrong in the present ones.
@@ -64,6 +69,7 @@ public struct CompetitionContent: Sendable, Equatable {
         if let capacity = patch.capacity { next.capacity = capacity }
         if let regDeadline = patch.regDeadline { next.regDeadline = regDeadline }
         if let startDate = patch.startDate { next.startDate = startDate }
+        if let waitlistCapacity = patch.waitlistCapacity { next.waitlistCapacity = waitlistCapacity }
         return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil)
     }
 
@@ -91,6 +97,9 @@ public struct CompetitionContent: Sendable, Equatable {
         if !Self.capacityRange.contains(capacity) {
             errors.append(FieldError("capacity", "must be between 1 and 100000"))
         }
+        if !Self.waitlistRange.contains(waitlistCapacity) {
+            errors.append(FieldError("waitlistCapacity", "must be between 0 and 100000"))
+        }
         if let now, regDeadline <= now {
             errors.append(FieldError("regDeadline", "must be in the future"))
         }
@@ -105,7 +114,7 @@ extension Competition {
     public var content: CompetitionContent {
         CompetitionContent(
             title: title, description: description, tags: tags, capacity: capacity,
-            regDeadline: regDeadline, startDate: startDate
+            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity
         )
     }
 }

@@ -37,8 +37,9 @@ public struct CompetitionService: Sendable {
         return try await competitions.list(query, now: effects.now())
     }
 
-    /// Applies a partial update. Only the owning organizer may edit, and capacity may not drop
-    /// below the seats already taken; both are checked under the store's row lock.
+    /// Applies a partial update. Only the owning organizer may edit, capacity may not drop below
+    /// the seats already taken nor the waitlist below the people waiting; all checked under the
+    /// store's row lock. Raising capacity promotes waitlisted participants in the same transaction.
     public func update(by principal: Principal, id: UUID, _ patch: CompetitionDraft) async throws -> Competition {
         try Self.requireOrganizer(principal)
         let now = effects.now()
@@ -49,6 +50,10 @@ public struct CompetitionService: Sendable {
             let content = try current.content.applying(patch, now: now)
             guard content.capacity >= current.registeredCount else {
                 throw DomainError.capacityBelowRegistered(registered: current.registeredCount)
+            }
+            guard content.waitlistCapacity >= current.waitlistCount else {
+                throw DomainError.invalid(
+                    "waitlistCapacity", "must not be lower than the \(current.waitlistCount) participants already waiting")
             }
             return content
         }

@@ -27,13 +27,15 @@ public protocol CompetitionStore: Sendable {
 }
 
 public protocol RegistrationStore: Sendable {
-    /// Claims a seat, inserts the registration and its outbox row, and records the outcome for
-    /// the idempotency key, all in one transaction.
+    /// Claims a seat (or, when none is left, a waitlist place), inserts the registration and its
+    /// outbox row, and records the outcome for the idempotency key, all in one transaction.
     func register(
         userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
         recorder: ResponseRecorder<RegistrationReceipt>?
     ) async throws -> Result<RegistrationReceipt, RegistrationRejection>
-    /// Cancels the active registration and frees its seat; nil when there is none.
+    /// Cancels the active (confirmed or waitlisted) registration; a freed seat goes to the first
+    /// waitlisted participant in the same transaction, until the competition starts. Nil when
+    /// there is no active registration.
     func cancel(userId: UUID, competitionId: UUID, now: Date) async throws -> CancellationReceipt?
     func registrations(userId: UUID) async throws -> [ParticipantRegistration]
 }

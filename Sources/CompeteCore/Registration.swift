@@ -2,20 +2,26 @@ import Foundation
 
 public enum RegistrationStatus: String, Sendable, Codable {
     case confirmed
+    /// No seat was left but the waitlist had room; promoted to `confirmed` first come, first
+    /// served when a seat frees up.
+    case waitlisted
     case cancelled
 }
 
-/// The answer to a successful registration.
+/// The answer to a successful registration: a seat, or a place on the waitlist.
 public struct RegistrationReceipt: Sendable, Equatable {
     public let registrationId: UUID
     public let competitionId: UUID
     public let status: RegistrationStatus
+    /// 1-based place on the waitlist, for `waitlisted` only.
+    public let position: Int?
     public let registeredAt: Date
 
-    public init(registrationId: UUID, competitionId: UUID, status: RegistrationStatus, registeredAt: Date) {
+    public init(registrationId: UUID, competitionId: UUID, status: RegistrationStatus, position: Int? = nil, registeredAt: Date) {
         self.registrationId = registrationId
         self.competitionId = competitionId
         self.status = status
+        self.position = position
         self.registeredAt = registeredAt
     }
 }
@@ -51,6 +57,8 @@ public struct CancellationReceipt: Sendable, Equatable {
 public struct ParticipantRegistration: Sendable, Equatable {
     public let registrationId: UUID
     public let status: RegistrationStatus
+    /// Current 1-based place on the waitlist while `waitlisted`.
+    public let position: Int?
     public let registeredAt: Date
     public let competitionId: UUID
     public let competitionTitle: String
@@ -58,11 +66,12 @@ public struct ParticipantRegistration: Sendable, Equatable {
     public let startDate: Date
 
     public init(
-        registrationId: UUID, status: RegistrationStatus, registeredAt: Date, competitionId: UUID,
+        registrationId: UUID, status: RegistrationStatus, position: Int? = nil, registeredAt: Date, competitionId: UUID,
         competitionTitle: String, regDeadline: Date, startDate: Date
     ) {
         self.registrationId = registrationId
         self.status = status
+        self.position = position
         self.registeredAt = registeredAt
         self.competitionId = competitionId
         self.competitionTitle = competitionTitle

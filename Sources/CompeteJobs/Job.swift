@@ -5,6 +5,7 @@ import Foundation
 public enum JobType: String, Sendable, CaseIterable {
     case registrationConfirmation = "registration:confirmation"
     case registrationCancellation = "registration:cancellation"
+    case registrationPromotion = "registration:promotion"
     case reminderNotify = "reminder:notify"
 }
 
@@ -33,11 +34,14 @@ public struct RegistrationJobPayload: Codable, Sendable, Equatable {
     public let registrationId: UUID
     public let competitionId: UUID
     public let userId: UUID
+    /// Which reminder (`24h`, `1h`) a `reminder:notify` job is.
+    public let reminder: String?
 
-    public init(registrationId: UUID, competitionId: UUID, userId: UUID) {
+    public init(registrationId: UUID, competitionId: UUID, userId: UUID, reminder: String? = nil) {
         self.registrationId = registrationId
         self.competitionId = competitionId
         self.userId = userId
+        self.reminder = reminder
     }
 }
 

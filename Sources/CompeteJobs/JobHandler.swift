@@ -6,10 +6,12 @@ import Foundation
 public struct JobHandler: Sendable {
     let contexts: any MailContextStore
     let transport: any MailTransport
+    let links: MessageLinks
 
-    public init(contexts: any MailContextStore, transport: any MailTransport) {
+    public init(contexts: any MailContextStore, transport: any MailTransport, links: MessageLinks) {
         self.contexts = contexts
         self.transport = transport
+        self.links = links
     }
 
     public func handle(_ job: Job, now: Date) async throws {
@@ -28,13 +30,15 @@ public struct JobHandler: Sendable {
         let message: MailMessage
         switch type {
         case .registrationConfirmation:
-            message = Messages.confirmation(context)
+            message = Messages.confirmation(context, links: links)
         case .registrationCancellation:
             message = Messages.cancellation(context)
+        case .registrationPromotion:
+            message = Messages.promotion(context, links: links)
         case .reminderNotify:
             // Cancelled since it was scheduled, or already under way: nothing to remind of.
             guard context.status == .confirmed, context.startDate > now else { return }
-            message = Messages.reminder(context)
+            message = Messages.reminder(context, lastHour: payload.reminder == "1h")
         }
         try await transport.deliver(message, jobId: job.id, now: now)
     }

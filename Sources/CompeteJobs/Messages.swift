@@ -27,23 +27,56 @@ public struct RegistrationMailContext: Sendable {
     }
 }
 
+/// Where links in messages point.
+public struct MessageLinks: Sendable {
+    public let apiBase: String
+    public let webBase: String
+
+    public init(apiBase: String, webBase: String) {
+        self.apiBase = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
+        self.webBase = webBase.hasSuffix("/") ? String(webBase.dropLast()) : webBase
+    }
+
+    func page(_ c: RegistrationMailContext) -> String {
+        "\(webBase)/competitions/\(c.competitionId.uuidString.lowercased())"
+    }
+
+    func calendar(_ c: RegistrationMailContext) -> String {
+        "\(apiBase)/api/competitions/\(c.competitionId.uuidString.lowercased())/calendar.ics"
+    }
+}
+
 public protocol MailContextStore: Sendable {
     func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext?
 }
 
 /// The wording of every message.
 enum Messages {
-    static func confirmation(_ c: RegistrationMailContext) -> MailMessage {
+    static func confirmation(_ c: RegistrationMailContext, links: MessageLinks) -> MailMessage {
         MailMessage(kind: .confirmation, userId: c.userId, to: c.email,
                     subject: "You're registered: \(c.competitionTitle)", body: """
             Hi \(c.userName),
 
             your seat for \(c.competitionTitle) is confirmed. It starts \(when(c.startDate)).
+            Add it to your calendar: \(links.calendar(c))
 
-            Changed your mind? Cancel any time from "My registrations", or with
+            Changed your mind? Cancel any time from "My registrations" (\(links.page(c))), or with
             DELETE /api/competitions/\(c.competitionId.uuidString.lowercased())/register — your seat goes to someone else at once.
 
             Registration \(c.registrationId.uuidString.lowercased())
+            """)
+    }
+
+    static func promotion(_ c: RegistrationMailContext, links: MessageLinks) -> MailMessage {
+        MailMessage(kind: .promotion, userId: c.userId, to: c.email,
+                    subject: "A seat opened up: \(c.competitionTitle)", body: """
+            Hi \(c.userName),
+
+            good news: a seat freed up and you moved from the waitlist into \(c.competitionTitle).
+            Your registration is confirmed. It starts \(when(c.startDate)).
+            Add it to your calendar: \(links.calendar(c))
+
+            Can't make it after all? Cancel from "My registrations" (\(links.page(c))) so the next person gets the seat.
             """)
     }
 
@@ -57,9 +90,9 @@ enum Messages {
             """)
     }
 
-    static func reminder(_ c: RegistrationMailContext) -> MailMessage {
+    static func reminder(_ c: RegistrationMailContext, lastHour: Bool) -> MailMessage {
         MailMessage(kind: .reminder, userId: c.userId, to: c.email,
-                    subject: "Starting soon: \(c.competitionTitle)", body: """
+                    subject: lastHour ? "Starting within the hour: \(c.competitionTitle)" : "Starting soon: \(c.competitionTitle)", body: """
             Hi \(c.userName),
 
             a reminder that \(c.competitionTitle) starts \(when(c.startDate)). Good luck!

@@ -15,12 +15,12 @@ public struct SQLCompetitionStore: CompetitionStore {
     ) async throws -> Competition {
         try await context.transaction { sql in
             try await sql.raw("""
-                INSERT INTO competitions (id, title, description, tags, capacity, reg_deadline, start_date,
-                                          organizer_id, created_at, updated_at)
+                INSERT INTO competitions (id, title, description, tags, capacity, waitlist_capacity, reg_deadline,
+                                          start_date, organizer_id, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: content.title), \(bind: content.description),
                         \(bind: CompetitionRow.encodeTags(content.tags)), \(bind: content.capacity),
-                        \(bind: content.regDeadline), \(bind: content.startDate), \(bind: organizerId),
-                        \(bind: now), \(bind: now))
+                        \(bind: content.waitlistCapacity), \(bind: content.regDeadline), \(bind: content.startDate),
+                        \(bind: organizerId), \(bind: now), \(bind: now))
                 """).run()
             guard let competition = try await Self.find(id: id, on: sql, lock: "") else {
                 throw DomainError.notFound
@@ -90,7 +90,8 @@ public struct SQLCompetitionStore: CompetitionStore {
     public func update(
         id: UUID, now: Date, _ change: @escaping @Sendable (Competition) throws -> CompetitionContent
     ) async throws -> Competition? {
-        let lock = context.flavor.forUpdate
+        let flavor = context.flavor
+        let lock = flavor.forUpdate
         return try await context.transaction { sql in
             guard let current = try await Self.find(id: id, on: sql, lock: lock) else { return nil }
             let content = try change(current)
@@ -98,9 +99,11 @@ public struct SQLCompetitionStore: CompetitionStore {
                 UPDATE competitions SET title = \(bind: content.title), description = \(bind: content.description),
                     tags = \(bind: CompetitionRow.encodeTags(content.tags)), capacity = \(bind: content.capacity),
                     reg_deadline = \(bind: content.regDeadline), start_date = \(bind: content.startDate),
-                    updated_at = \(bind: now)
+                    waitlist_capacity = \(bind: content.waitlistCapacity), updated_at = \(bind: now)
                 WHERE id = \(bind: id)
                 """).run()
+            // More seats: the waitlist moves up in this same transaction.
+            try await Waitlist.promote(competitionId: id, now: now, flavor: flavor, on: sql)
             return try await Self.find(id: id, on: sql, lock: "")
         }
     }
@@ -110,7 +113,7 @@ public struct SQLCompetitionStore: CompetitionStore {
             SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email
             FROM registrations r JOIN users u ON u.id = r.user_id
             WHERE r.competition_id = \(bind: competitionId) AND r.status <> 'cancelled'
-            ORDER BY r.created_at, r.id
+            ORDER BY CASE WHEN r.status = 'confirmed' THEN 0 ELSE 1 END, r.waitlist_seq, r.created_at, r.id
             """).all().map { row in
                 Registrant(
                     registrationId: try row.decode(column: "id", as: UUID.self),

@@ -11,30 +11,23 @@ public struct SQLRegistrationStore: RegistrationStore {
     }
 
     /// One transaction: claim a seat with a conditional UPDATE on the counter (the row lock
-    /// serialises concurrent claims; no COUNT(*)), insert the registration (the partial unique
-    /// index refuses a second active one), write the outbox row and store the idempotent outcome.
+    /// serialises concurrent claims; no COUNT(*)); failing that, a waitlist place the same way;
+    /// insert the registration (the partial unique index refuses a second active one), write the
+    /// outbox row and store the idempotent outcome.
     public func register(
         userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
         recorder: ResponseRecorder<RegistrationReceipt>?
     ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
         let dbNow = context.flavor.now
         return try await context.transaction { sql in
-            let claimed = try await sql.raw("""
-                UPDATE competitions SET registered_count = registered_count + 1
-                WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)
-                RETURNING id
-                """).first() != nil
-
             var outcome: Result<RegistrationReceipt, RegistrationRejection>
-            if claimed {
+            if let place = try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, on: sql) {
                 outcome = try await Self.insertRegistration(
-                    id: registrationId, userId: userId, competitionId: competitionId, now: now, on: sql
+                    id: registrationId, userId: userId, competitionId: competitionId, place: place, now: now, on: sql
                 )
                 if case .failure = outcome {
-                    // Already registered: give the seat back within the same transaction.
-                    try await sql.raw("""
-                        UPDATE competitions SET registered_count = registered_count - 1 WHERE id = \(bind: competitionId)
-                        """).run()
+                    // Already registered: give the place back within the same transaction.
+                    try await Self.releasePlace(place, competitionId: competitionId, on: sql)
                 }
             } else {
                 outcome = .failure(try await Self.diagnose(userId: userId, competitionId: competitionId, dbNow: dbNow, on: sql))
@@ -47,25 +40,66 @@ public struct SQLRegistrationStore: RegistrationStore {
         }
     }
 
+    /// Where a new registration goes.
+    enum Place {
+        case seat
+        case waitlist(position: Int, sequence: Int)
+    }
+
+    private static func claimPlace(competitionId: UUID, dbNow: String, on sql: any SQLDatabase) async throws -> Place? {
+        let seat = try await sql.raw("""
+            UPDATE competitions SET registered_count = registered_count + 1
+            WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)
+            RETURNING id
+            """).first()
+        if seat != nil { return .seat }
+        guard let row = try await sql.raw("""
+            UPDATE competitions SET waitlist_count = waitlist_count + 1, waitlist_tail = waitlist_tail + 1
+            WHERE id = \(bind: competitionId) AND registered_count >= capacity AND waitlist_count < waitlist_capacity
+              AND reg_deadline > \(unsafeRaw: dbNow)
+            RETURNING waitlist_count, waitlist_tail
+            """).first() else { return nil }
+        return .waitlist(
+            position: try row.decode(column: "waitlist_count", as: Int.self),
+            sequence: try row.decode(column: "waitlist_tail", as: Int.self)
+        )
+    }
+
+    private static func releasePlace(_ place: Place, competitionId: UUID, on sql: any SQLDatabase) async throws {
+        let column = if case .seat = place { "registered_count" } else { "waitlist_count" }
+        // The waitlist tail is not rolled back: sequence numbers only need to increase.
+        try await sql.raw("""
+            UPDATE competitions SET \(unsafeRaw: column) = \(unsafeRaw: column) - 1 WHERE id = \(bind: competitionId)
+            """).run()
+    }
+
     private static func insertRegistration(
-        id: UUID, userId: UUID, competitionId: UUID, now: Date, on sql: any SQLDatabase
+        id: UUID, userId: UUID, competitionId: UUID, place: Place, now: Date, on sql: any SQLDatabase
     ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
+        let (status, position, sequence): (RegistrationStatus, Int?, Int?) = switch place {
+        case .seat: (.confirmed, nil, nil)
+        case .waitlist(let position, let sequence): (.waitlisted, position, sequence)
+        }
         let inserted = try await sql.raw("""
-            INSERT INTO registrations (id, competition_id, user_id, status, created_at)
-            VALUES (\(bind: id), \(bind: competitionId), \(bind: userId), 'confirmed', \(bind: now))
+            INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq)
+            VALUES (\(bind: id), \(bind: competitionId), \(bind: userId), \(bind: status.rawValue), \(bind: now), \(bind: sequence))
             ON CONFLICT (competition_id, user_id) WHERE status <> 'cancelled' DO NOTHING
             RETURNING id
             """).first() != nil
         guard inserted else { return .failure(.alreadyRegistered) }
-        try await Outbox.enqueue(
-            .registrationConfirmation,
-            RegistrationJobPayload(registrationId: id, competitionId: competitionId, userId: userId),
-            id: UUID(), now: now, on: sql
-        )
-        return .success(RegistrationReceipt(registrationId: id, competitionId: competitionId, status: .confirmed, registeredAt: now))
+        if status == .confirmed {
+            try await Outbox.enqueue(
+                .registrationConfirmation,
+                RegistrationJobPayload(registrationId: id, competitionId: competitionId, userId: userId),
+                id: UUID(), now: now, on: sql
+            )
+        }
+        return .success(RegistrationReceipt(
+            registrationId: id, competitionId: competitionId, status: status, position: position, registeredAt: now
+        ))
     }
 
-    /// Why the seat claim matched no row: missing, already registered, closed, else full.
+    /// Why no place could be claimed: missing, already registered, closed, else full.
     private static func diagnose(
         userId: UUID, competitionId: UUID, dbNow: String, on sql: any SQLDatabase
     ) async throws -> RegistrationRejection {
@@ -83,28 +117,44 @@ public struct SQLRegistrationStore: RegistrationStore {
     }
 
     public func cancel(userId: UUID, competitionId: UUID, now: Date) async throws -> CancellationReceipt? {
-        try await context.transaction { sql in
+        let flavor = context.flavor
+        return try await context.transaction { sql in
+            // Lock the competition first: every change to its seats and waitlist queues here.
+            guard try await sql.raw("""
+                SELECT id FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forUpdate)
+                """).first() != nil else { return nil }
             guard let row = try await sql.raw("""
-                UPDATE registrations SET status = 'cancelled', cancelled_at = \(bind: now)
-                WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId) AND status = 'confirmed'
-                RETURNING id
+                SELECT id, status FROM registrations
+                WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId) AND status <> 'cancelled'
                 """).first() else { return nil }
             let registrationId = try row.decode(column: "id", as: UUID.self)
+            let wasWaitlisted = try row.decode(column: "status", as: String.self) == RegistrationStatus.waitlisted.rawValue
             try await sql.raw("""
-                UPDATE competitions SET registered_count = registered_count - 1 WHERE id = \(bind: competitionId)
+                UPDATE registrations SET status = 'cancelled', cancelled_at = \(bind: now) WHERE id = \(bind: registrationId)
+                """).run()
+            let counter = wasWaitlisted ? "waitlist_count" : "registered_count"
+            try await sql.raw("""
+                UPDATE competitions SET \(unsafeRaw: counter) = \(unsafeRaw: counter) - 1 WHERE id = \(bind: competitionId)
                 """).run()
             try await Outbox.enqueue(
                 .registrationCancellation,
                 RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId),
                 id: UUID(), now: now, on: sql
             )
+            if !wasWaitlisted {
+                try await Waitlist.promote(competitionId: competitionId, now: now, flavor: flavor, on: sql)
+            }
             return CancellationReceipt(registrationId: registrationId)
         }
     }
 
     public func registrations(userId: UUID) async throws -> [ParticipantRegistration] {
         try await context.sql.raw("""
-            SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date
+            SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date,
+                   CASE WHEN r.status = 'waitlisted' THEN (
+                       SELECT COUNT(*) FROM registrations w
+                       WHERE w.competition_id = r.competition_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq
+                   ) END AS position
             FROM registrations r JOIN competitions c ON c.id = r.competition_id
             WHERE r.user_id = \(bind: userId)
             ORDER BY r.created_at DESC, r.id
@@ -112,6 +162,7 @@ public struct SQLRegistrationStore: RegistrationStore {
                 ParticipantRegistration(
                     registrationId: try row.decode(column: "id", as: UUID.self),
                     status: RegistrationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .cancelled,
+                    position: try row.decode(column: "position", as: Int?.self),
                     registeredAt: try row.decode(column: "created_at", as: Date.self),
                     competitionId: try row.decode(column: "competition_id", as: UUID.self),
                     competitionTitle: try row.decode(column: "title", as: String.self),

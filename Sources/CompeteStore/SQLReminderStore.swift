@@ -11,13 +11,13 @@ public struct SQLReminderStore: ReminderStore {
         self.context = context
     }
 
-    public func scheduleReminders(kind: String, startingBy: Date, now: Date) async throws -> Int {
+    public func scheduleReminders(kind: String, startingAfter: Date, startingBy: Date, now: Date) async throws -> Int {
         try await context.transaction { sql in
             let due = try await sql.raw("""
                 INSERT INTO reminder_log (registration_id, kind, scheduled_at)
                 SELECT r.id, \(bind: kind), \(bind: now)
                 FROM registrations r JOIN competitions c ON c.id = r.competition_id
-                WHERE r.status = 'confirmed' AND c.start_date > \(bind: now) AND c.start_date <= \(bind: startingBy)
+                WHERE r.status = 'confirmed' AND c.start_date > \(bind: startingAfter) AND c.start_date <= \(bind: startingBy)
                 ON CONFLICT (registration_id, kind) DO NOTHING
                 RETURNING registration_id
                 """).all().map { try $0.decode(column: "registration_id", as: UUID.self) }
@@ -29,7 +29,8 @@ public struct SQLReminderStore: ReminderStore {
                 try await Outbox.enqueue(.reminderNotify, RegistrationJobPayload(
                     registrationId: try row.decode(column: "id", as: UUID.self),
                     competitionId: try row.decode(column: "competition_id", as: UUID.self),
-                    userId: try row.decode(column: "user_id", as: UUID.self)
+                    userId: try row.decode(column: "user_id", as: UUID.self),
+                    reminder: kind
                 ), id: UUID(), now: now, on: sql)
             }
             return rows.count

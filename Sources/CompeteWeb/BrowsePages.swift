@@ -11,6 +11,7 @@ struct BrowsePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: index)
         routes.get("competitions", ":id", use: show)
+        routes.get("competitions", ":id", "calendar.ics", use: calendar)
     }
 
     struct Option: Encodable { let value: String; let label: String; let selected: Bool }
@@ -62,13 +63,25 @@ struct BrowsePages: RouteCollection {
         return try await renderer.render(req, "index", title: "Competitions", page)
     }
 
+    /// "Add to calendar": the same event the API serves.
+    @Sendable func calendar(_ req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound }
+        let competition = try await services.competitions.get(id)
+        let page = "\(services.publicWebURL)/competitions/\(id.uuidString.lowercased())"
+        return Response(status: .ok, headers: ["Content-Type": ICalendar.contentType],
+                        body: .init(string: ICalendar.event(for: competition, pageURL: page)))
+    }
+
     struct ShowPage: Encodable {
         let competition: CompetitionView
         let signedIn: Bool
         let isParticipant: Bool
         let isOwner: Bool
         let isRegistered: Bool
+        let isWaitlisted: Bool
+        let position: Int
         let canRegister: Bool
+        let canJoinWaitlist: Bool
         let idempotencyKey: String
         let loginURL: String
     }
@@ -77,16 +90,17 @@ struct BrowsePages: RouteCollection {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound }
         let competition = try await services.competitions.get(id)
         let principal = await session.principal(req)
-        var registered = false
+        var mine: ParticipantRegistration?
         if let principal, principal.role == .participant {
-            registered = try await services.registrations.mine(principal)
-                .contains { $0.competitionId == id && $0.status == .confirmed }
+            mine = try await services.registrations.mine(principal)
+                .first { $0.competitionId == id && $0.status != .cancelled }
         }
         let view = CompetitionView(competition, now: services.effects.now())
         let page = ShowPage(
             competition: view, signedIn: principal != nil, isParticipant: principal?.role == .participant,
-            isOwner: principal?.userId == competition.organizerId, isRegistered: registered,
-            canRegister: view.status == "open" && !registered,
+            isOwner: principal?.userId == competition.organizerId, isRegistered: mine?.status == .confirmed,
+            isWaitlisted: mine?.status == .waitlisted, position: mine?.position ?? 0,
+            canRegister: view.status == "open" && mine == nil, canJoinWaitlist: view.waitlistOpen && mine == nil,
             idempotencyKey: UUID().uuidString.lowercased(),
             loginURL: "/login?next=/competitions/\(view.id)"
         )

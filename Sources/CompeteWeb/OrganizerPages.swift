@@ -46,6 +46,7 @@ struct OrganizerPages: RouteCollection {
         var capacity: String?
         var regDeadline: String?
         var startDate: String?
+        var waitlistCapacity: String?
         var idempotencyKey: String?
     }
 
@@ -63,7 +64,8 @@ struct OrganizerPages: RouteCollection {
         let week = services.effects.now().addingTimeInterval(7 * 86400)
         let values = FormValues(
             title: "", description: "", tags: "", capacity: "50", regDeadline: Formatting.inputValue(week),
-            startDate: Formatting.inputValue(week.addingTimeInterval(86400)), idempotencyKey: UUID().uuidString.lowercased()
+            startDate: Formatting.inputValue(week.addingTimeInterval(86400)), waitlistCapacity: "0",
+            idempotencyKey: UUID().uuidString.lowercased()
         )
         return try await renderForm(req, isEdit: false, action: "/organizer/competitions", values: values, errors: [:], minCapacity: 1)
     }
@@ -95,7 +97,8 @@ struct OrganizerPages: RouteCollection {
         let values = FormValues(
             title: competition.title, description: competition.description, tags: competition.tags.joined(separator: ", "),
             capacity: String(competition.capacity), regDeadline: Formatting.inputValue(competition.regDeadline),
-            startDate: Formatting.inputValue(competition.startDate), idempotencyKey: nil
+            startDate: Formatting.inputValue(competition.startDate), waitlistCapacity: String(competition.waitlistCapacity),
+            idempotencyKey: nil
         )
         return try await renderForm(req, isEdit: true, action: "/organizer/competitions/\(competition.id.uuidString.lowercased())",
                                     values: values, errors: [:], minCapacity: max(1, competition.registeredCount))
@@ -187,6 +190,12 @@ struct OrganizerPages: RouteCollection {
         if changed(values.capacity, current.map { String($0.capacity) }) {
             if let capacity = Int((values.capacity ?? "").trimmingCharacters(in: .whitespaces)) { draft.capacity = capacity } else {
                 errors["capacity"] = "Capacity must be a whole number."
+            }
+        }
+        if changed(values.waitlistCapacity, current.map { String($0.waitlistCapacity) }) {
+            let text = (values.waitlistCapacity ?? "").trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { draft.waitlistCapacity = 0 } else if let size = Int(text) { draft.waitlistCapacity = size } else {
+                errors["waitlistCapacity"] = "Waitlist size must be a whole number."
             }
         }
         if changed(values.regDeadline, current.map { Formatting.inputValue($0.regDeadline) }) {

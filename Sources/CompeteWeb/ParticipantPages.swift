@@ -31,6 +31,10 @@ struct ParticipantPages: RouteCollection {
             if response.status == .created {
                 return Flash(kind: .success, message: "You're registered! A confirmation is on its way to your mailbox.").redirect(to: back)
             }
+            if response.status == .accepted {
+                let place = try? JSONDecoder().decode(WaitlistPlace.self, from: response.body.data ?? Data())
+                return Flash(kind: .info, message: "This competition is full: you're number \(place?.position ?? 0) on the waitlist. We'll email you if a seat opens up.").redirect(to: back)
+            }
             let problem = try? JSONDecoder().decode(ProblemBody.self, from: response.body.data ?? Data())
             if problem?.code == "idempotency_request_in_progress" {
                 return Flash(kind: .info, message: "Your registration is being processed.").redirect(to: back)
@@ -39,6 +43,10 @@ struct ParticipantPages: RouteCollection {
         } catch let error as DomainError {
             return Flash(kind: .error, message: Problem(error).detail).redirect(to: back)
         }
+    }
+
+    struct WaitlistPlace: Decodable {
+        let position: Int
     }
 
     struct ProblemBody: Decodable {
@@ -57,7 +65,7 @@ struct ParticipantPages: RouteCollection {
         let back = returnTo == "/me/registrations" ? "/me/registrations" : "/competitions/\(id.uuidString.lowercased())"
         do {
             _ = try await services.registrations.cancel(principal, competitionId: id)
-            return Flash(kind: .success, message: "Your registration is cancelled and your seat released.").redirect(to: back)
+            return Flash(kind: .success, message: "Your registration is cancelled.").redirect(to: back)
         } catch let error as DomainError {
             return Flash(kind: .error, message: Problem(error).detail).redirect(to: back)
         }
@@ -68,6 +76,8 @@ struct ParticipantPages: RouteCollection {
         let title: String
         let status: String
         let active: Bool
+        let waitlisted: Bool
+        let position: Int
         let registeredAt: String
         let start: String
     }
@@ -82,7 +92,8 @@ struct ParticipantPages: RouteCollection {
         let items = try await services.registrations.mine(principal).map {
             RegistrationRow(
                 competitionId: $0.competitionId.uuidString.lowercased(), title: $0.competitionTitle,
-                status: $0.status.rawValue, active: $0.status == .confirmed,
+                status: $0.status.rawValue, active: $0.status != .cancelled,
+                waitlisted: $0.status == .waitlisted, position: $0.position ?? 0,
                 registeredAt: Formatting.date($0.registeredAt), start: Formatting.date($0.startDate)
             )
         }

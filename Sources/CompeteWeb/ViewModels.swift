@@ -37,6 +37,11 @@ struct CompetitionView: Encodable {
     let status: String
     let statusLabel: String
     let organizerName: String
+    let hasWaitlist: Bool
+    let waitlistCapacity: Int
+    let waitlistCount: Int
+    let waitlistText: String
+    let waitlistOpen: Bool
 
     init(_ c: Competition, now: Date) {
         id = c.id.uuidString.lowercased()
@@ -59,6 +64,11 @@ struct CompetitionView: Encodable {
         case .closed: "Closed"
         }
         organizerName = c.organizerName
+        hasWaitlist = c.waitlistCapacity > 0
+        waitlistCapacity = c.waitlistCapacity
+        waitlistCount = c.waitlistCount
+        waitlistText = "\(c.waitlistCount) of \(c.waitlistCapacity) waitlist places taken"
+        waitlistOpen = status == .full && c.waitlistCount < c.waitlistCapacity
     }
 }
 
@@ -75,6 +85,7 @@ func fieldErrors(_ error: DomainError) -> [String: String] {
 private func label(_ field: String) -> String {
     switch field {
     case "regDeadline": "Registration deadline"
+    case "waitlistCapacity": "Waitlist size"
     case "startDate": "Start"
     default: field.prefix(1).uppercased() + field.dropFirst()
     }

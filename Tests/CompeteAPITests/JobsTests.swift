@@ -123,7 +123,7 @@ import Testing
             // Mail works again: a worker with a healthy transport delivers it, once.
             let mailbox = SQLMailbox(context: SQLContext(database: server.system.app.db))
             let healthy = Worker(
-                queue: server.system.queue, handler: JobHandler(contexts: mailbox, transport: mailbox),
+                queue: server.system.queue, handler: JobHandler(contexts: mailbox, transport: mailbox, links: server.system.config.messageLinks),
                 settings: WorkerSettings(), now: { server.clock.now() }, logger: server.system.app.logger
             )
             try await server.drain([healthy])
@@ -168,7 +168,7 @@ import Testing
     }
 
     /// Three schedulers ticking ten times each enqueue exactly one reminder per active
-    /// registration of a competition starting within 24 hours.
+    /// registration of a competition starting within 24 hours, and one more in its last hour.
     @Test(arguments: Backend.all)
     func remindersAreSentExactlyOnce(backend: Backend) async throws {
         try await withServer(backend) { server in
@@ -215,8 +215,28 @@ import Testing
             let after = try await server.messagesPerUser(kind: "reminder")
             #expect(after.count == 31 && after[UUID(uuidString: lateComer.id)!] == 1 && after[UUID(uuidString: wavering.id)!] == nil)
 
+            // In the last hour before "Soon" starts, the second reminder goes out, once each.
+            server.clock.advance(by: 3600 + 60)
+            let lastHour = try await withThrowingTaskGroup(of: Int.self) { group in
+                for scheduler in schedulers {
+                    group.addTask {
+                        var total = 0
+                        for _ in 0..<5 { total += try await scheduler.tick() }
+                        return total
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(lastHour == 31)
+            try await server.drain([server.system.makeWorker()])
+            let twice = try await server.messagesPerUser(kind: "reminder")
+            #expect(twice.count == 31 && twice.values.allSatisfy { $0 == 2 }, "one 24 h and one 1 h reminder each")
+            let subjects = try await server.sql.raw("SELECT subject FROM mailbox WHERE kind = 'reminder'").all()
+                .map { try $0.decode(column: "subject", as: String.self) }
+            #expect(subjects.filter { $0.hasPrefix("Starting within the hour") }.count == 31)
+
             // Two days later "Later" enters the window: its 31 participants get theirs.
-            server.clock.advance(by: 2 * 86400 + 60)
+            server.clock.advance(by: 2 * 86400 - 3600)
             #expect(try await schedulers[1].tick() == 31)
         }
     }

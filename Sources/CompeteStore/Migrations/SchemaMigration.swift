@@ -34,5 +34,6 @@ public enum Schema {
         M005CreateOutbox(),
         M006CreateJobs(),
         M007CreateMailbox(),
+        M008AddWaitlist(),
     ]
 }

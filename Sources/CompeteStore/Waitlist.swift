@@ -1,0 +1,46 @@
+import CompeteJobs
+import Foundation
+import SQLKit
+
+/// Promotion from the waitlist, run inside the transaction that freed seats (a cancellation or
+/// a capacity increase) while the competition row is locked, so a freed seat never sits open
+/// for a newcomer while someone waits, and is never filled twice.
+enum Waitlist {
+    /// Moves the first waitlisted participants into free seats, first come first served, until
+    /// the competition starts. Returns how many were promoted.
+    @discardableResult
+    static func promote(competitionId: UUID, now: Date, flavor: SQLFlavor, on sql: any SQLDatabase) async throws -> Int {
+        guard let row = try await sql.raw("""
+            SELECT capacity - registered_count AS free, waitlist_count,
+                   CASE WHEN start_date > \(unsafeRaw: flavor.now) THEN 1 ELSE 0 END AS upcoming
+            FROM competitions WHERE id = \(bind: competitionId)
+            """).first() else { return 0 }
+        let free = try row.decode(column: "free", as: Int.self)
+        let waiting = try row.decode(column: "waitlist_count", as: Int.self)
+        guard try row.decode(column: "upcoming", as: Int.self) == 1, free > 0, waiting > 0 else { return 0 }
+
+        let promoted = try await sql.raw("""
+            SELECT id, user_id FROM registrations
+            WHERE competition_id = \(bind: competitionId) AND status = 'waitlisted'
+            ORDER BY waitlist_seq LIMIT \(bind: min(free, waiting))
+            """).all().map { (id: try $0.decode(column: "id", as: UUID.self), user: try $0.decode(column: "user_id", as: UUID.self)) }
+        guard !promoted.isEmpty else { return 0 }
+        try await sql.raw("""
+            UPDATE registrations SET status = 'confirmed', waitlist_seq = NULL
+            WHERE id IN \(SQLQueryString.list(promoted.map(\.id)))
+            """).run()
+        try await sql.raw("""
+            UPDATE competitions SET registered_count = registered_count + \(bind: promoted.count),
+                waitlist_count = waitlist_count - \(bind: promoted.count)
+            WHERE id = \(bind: competitionId)
+            """).run()
+        for entry in promoted {
+            try await Outbox.enqueue(
+                .registrationPromotion,
+                RegistrationJobPayload(registrationId: entry.id, competitionId: competitionId, userId: entry.user),
+                id: UUID(), now: now, on: sql
+            )
+        }
+        return promoted.count
+    }
+}
