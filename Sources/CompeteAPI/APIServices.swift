@@ -13,11 +13,14 @@ public struct APIServices: Sendable {
     public let health: HealthCheck
     /// Base of the web UI's links (calendar events point at the competition's page).
     public let publicWebURL: String
+    public let metrics: MetricsEndpoint
+    /// The web UI's origin, the only one allowed to call the API from a browser (CORS).
+    public let corsOrigin: String
 
     public init(
         auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
         idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, health: HealthCheck,
-        publicWebURL: String
+        publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String
     ) {
         self.auth = auth
         self.competitions = competitions
@@ -28,15 +31,27 @@ public struct APIServices: Sendable {
         self.effects = effects
         self.health = health
         self.publicWebURL = publicWebURL
+        self.metrics = metrics
+        self.corsOrigin = corsOrigin
     }
 }
 
 /// Mounts the JSON API under `/api` with problem+json errors and the 64 KiB body limit.
 public func registerAPI(on app: Application, services: APIServices) throws {
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
+    app.middleware.use(CORSMiddleware(configuration: .init(
+        allowedOrigin: .any([services.corsOrigin]),
+        allowedMethods: [.GET, .POST, .PATCH, .DELETE, .OPTIONS],
+        allowedHeaders: [.accept, .authorization, .contentType, .origin, "Idempotency-Key", "X-Request-Id"],
+        exposedHeaders: ["Idempotent-Replayed", .location, .retryAfter, "X-Request-Id"]
+    )), at: .beginning)
+    app.middleware.use(AccessLogMiddleware())
     app.middleware.use(ProblemMiddleware())
     app.routes.defaultMaxBodySize = "64kb"
+    app.get("metrics") { _ in
+        Response(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(data: Data(await services.metrics.render())))
+    }
     let api = app.grouped("api")
     try api.register(collection: AuthController(services: services))
     try api.register(collection: CompetitionController(services: services))

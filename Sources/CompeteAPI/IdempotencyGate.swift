@@ -30,13 +30,31 @@ struct IdempotencyGate: Sendable {
         guard let raw else {
             return .stored(render(.success(try await work(nil))))
         }
-        let key = try IdempotencyKey(header: raw)
+        let key: IdempotencyKey
+        do {
+            key = try IdempotencyKey(header: raw)
+        } catch {
+            DomainMetrics.idempotency("invalid")
+            throw error
+        }
         let idempotent = IdempotencyRequest(userId: principal.userId, key: key, fingerprint: Self.fingerprint(request))
 
-        switch try await service.begin(idempotent) {
+        let start: IdempotencyStart
+        do {
+            start = try await service.begin(idempotent)
+        } catch DomainError.idempotencyKeyReused {
+            DomainMetrics.idempotency("reused")
+            throw DomainError.idempotencyKeyReused
+        } catch let DomainError.idempotencyRequestInProgress(seconds) {
+            DomainMetrics.idempotency("in_progress")
+            throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: seconds)
+        }
+        switch start {
         case .replay(let stored):
+            DomainMetrics.idempotency("replayed")
             return .stored(stored, replayed: true)
         case .started(let lease):
+            DomainMetrics.idempotency("started")
             // Remembers what the work's transaction stored, so the first answer is the same bytes.
             let recorded = NIOLockedValueBox<(error: DomainError?, response: StoredResponse)?>(nil)
             let recorder = ResponseRecorder<Value>(lease: lease) { result in

@@ -48,11 +48,18 @@ extension APIServices {
         guard principal.role == .participant else {
             throw DomainError.forbidden("only participants may register for competitions")
         }
-        return try await IdempotencyGate(service: idempotency).run(
-            req, principal: principal, key: idempotencyKey,
-            render: Self.renderRegistration
-        ) { recorder in
-            try await registrations.register(principal, competitionId: competitionId, recorder: recorder)
+        do {
+            let response = try await IdempotencyGate(service: idempotency).run(
+                req, principal: principal, key: idempotencyKey,
+                render: Self.renderRegistration
+            ) { recorder in
+                try await registrations.register(principal, competitionId: competitionId, recorder: recorder)
+            }
+            DomainMetrics.registration(DomainMetrics.registrationOutcome(response))
+            return response
+        } catch let error as DomainError {
+            DomainMetrics.registration(DomainMetrics.registrationOutcome(Problem(error).response()))
+            throw error
         }
     }
 }

@@ -58,7 +58,9 @@ extension Request {
     /// The authenticated caller, from `Authorization: Bearer <token>`.
     func principal(_ tokens: TokenService) async throws -> Principal {
         guard let bearer = headers.bearerAuthorization else { throw DomainError.unauthenticated }
-        return try await tokens.verify(bearer.token)
+        let principal = try await tokens.verify(bearer.token)
+        storage[AuthenticatedUserKey.self] = principal.userId
+        return principal
     }
 
     /// A path parameter that must be a UUID; anything else names no resource (404).

@@ -18,6 +18,9 @@ public struct AppConfig: Sendable {
     public var jwtTTL: TimeInterval = 24 * 3600
     public var seedDemoData: Bool = true
     public var logLevel: Logger.Level = .info
+    public var logFormat: LogFormat = .text
+    /// The one origin whose browser scripts may call the API (CORS).
+    public var corsOrigin: String?
     public var bcryptCost: Int = 10
     public var dbPoolSize: Int = 4
     public var loginMaxFailures: Int = 5
@@ -72,6 +75,13 @@ public struct AppConfig: Sendable {
             }
             config.logLevel = parsed
         }
+        if let format = env["LOG_FORMAT"], !format.isEmpty {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else {
+                throw Invalid(description: "LOG_FORMAT must be text, logfmt or json; got '\(format)'")
+            }
+            config.logFormat = parsed
+        }
+        config.corsOrigin = env["CORS_ORIGIN"].flatMap { $0.isEmpty ? nil : $0 }
         config.bcryptCost = try reader.int("BCRYPT_COST", default: config.bcryptCost, in: 4...16)
         config.dbPoolSize = try reader.int("DB_POOL_SIZE", default: config.dbPoolSize, in: 1...100)
         config.loginMaxFailures = try reader.int("LOGIN_MAX_FAILURES", default: config.loginMaxFailures, in: 1...1000)

@@ -29,11 +29,11 @@ public enum MiniCompeteCommand {
         do {
             config = try AppConfig.fromEnvironment()
         } catch {
-            bootstrapLogging(.info)
+            bootstrapLogging(.info, .text)
             Logger(label: "mini-compete").critical("invalid configuration: \(error)")
             return 1
         }
-        bootstrapLogging(config.logLevel)
+        bootstrapLogging(config.logLevel, config.logFormat)
         let logger = Logger(label: "mini-compete")
 
         switch command {
@@ -91,11 +91,14 @@ public enum MiniCompeteCommand {
         try await app.asyncShutdown()
     }
 
-    private static func bootstrapLogging(_ level: Logger.Level) {
+    private static func bootstrapLogging(_ level: Logger.Level, _ format: LogFormat) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = level
-            return handler
+            if format == .text {
+                var handler = StreamLogHandler.standardOutput(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            return StructuredLogHandler(label: label, format: format, logLevel: level)
         }
     }
 }

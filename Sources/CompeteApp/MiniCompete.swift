@@ -31,6 +31,7 @@ public struct MiniCompete: Sendable {
 
     public static func build(_ app: Application, config: AppConfig, effects: Effects = Effects()) async throws -> MiniCompete {
         app.logger.logLevel = config.logLevel
+        Telemetry.bootstrap()
         try configureDatabase(app, config)
         app.migrations.add(Schema.migrations)
         app.http.server.configuration.hostname = config.host
@@ -63,7 +64,9 @@ public struct MiniCompete: Sendable {
         let services = APIServices(
             auth: auth, competitions: competitions, registrations: registrations, idempotency: idempotency,
             mailbox: MailboxService(reader: mailbox), tokens: tokens, effects: effects, health: health,
-            publicWebURL: config.messageLinks.webBase
+            publicWebURL: config.messageLinks.webBase,
+            metrics: MetricsEndpoint { await Telemetry.render(queue: queue) },
+            corsOrigin: config.corsOrigin ?? config.messageLinks.webBase
         )
         try registerAPI(on: app, services: services)
 

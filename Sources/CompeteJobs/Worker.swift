@@ -1,6 +1,7 @@
 import CompeteCore
 import Foundation
 import Logging
+import Metrics
 
 /// Settings of a worker.
 public struct WorkerSettings: Sendable {
@@ -62,23 +63,31 @@ public struct Worker: Sendable {
         do {
             try await handler.handle(job, now: now())
             try await queue.complete(job, now: now())
+            count(job, "completed")
             logger.info("job completed")
         } catch let failure as PermanentJobFailure {
             await settle(job, logger: logger) { try await queue.bury(job, error: failure.description, now: now()) }
+            count(job, "dead")
             logger.error("job dead-lettered: cannot succeed", metadata: ["error": "\(failure)"])
         } catch {
             let message = String(describing: error)
             if job.attempts >= settings.retry.maxAttempts {
                 await settle(job, logger: logger) { try await queue.bury(job, error: message, now: now()) }
+                count(job, "dead")
                 logger.error("job dead-lettered after its last attempt", metadata: ["error": "\(message)"])
             } else {
                 let delay = settings.retry.delay(afterAttempt: job.attempts, random: random())
                 await settle(job, logger: logger) {
                     try await queue.retry(job, error: message, runAt: now().addingTimeInterval(delay), now: now())
                 }
+                count(job, "retried")
                 logger.warning("job failed, will retry", metadata: ["error": "\(message)", "retry-in-seconds": "\(delay)"])
             }
         }
+    }
+
+    private func count(_ job: Job, _ outcome: String) {
+        Counter(label: "jobs_processed_total", dimensions: [("type", job.type), ("outcome", outcome)]).increment()
     }
 
     /// If even settling fails (database down), the lease expires and the job runs again.

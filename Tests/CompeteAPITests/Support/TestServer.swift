@@ -47,7 +47,7 @@ final class TestServer: Sendable {
         config.bcryptCost = 4
         config.seedDemoData = false
         config.jwtSecret = jwtSecret
-        config.logLevel = .warning
+        config.logLevel = .error
         config.dbPoolSize = 8
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-test-\(UUID().uuidString)")
         config.dataDir = directory.path

@@ -1,0 +1,70 @@
+import CompeteCore
+import Metrics
+import Vapor
+
+/// Renders the Prometheus text exposition for `GET /metrics`; built by the composition root.
+public struct MetricsEndpoint: Sendable {
+    public let render: @Sendable () async -> [UInt8]
+
+    public init(render: @escaping @Sendable () async -> [UInt8]) {
+        self.render = render
+    }
+}
+
+/// Domain counters, next to Vapor's own `http_requests_total` / `http_request_duration_seconds`
+/// (labelled by route template and status).
+enum DomainMetrics {
+    static func registration(_ outcome: String) {
+        Counter(label: "registrations_total", dimensions: [("outcome", outcome)]).increment()
+    }
+
+    static func idempotency(_ outcome: String) {
+        Counter(label: "idempotency_requests_total", dimensions: [("outcome", outcome)]).increment()
+    }
+
+    /// The registration outcome a response stands for.
+    static func registrationOutcome(_ response: Response) -> String {
+        if response.headers.first(name: "Idempotent-Replayed") == "true" { return "replayed" }
+        switch response.status {
+        case .created: return "confirmed"
+        case .accepted: return "waitlisted"
+        default:
+            struct Body: Decodable { let code: String }
+            let code = (try? JSONDecoder().decode(Body.self, from: response.body.data ?? Data()))?.code
+            return switch code {
+            case "competition_full": "full"
+            case "registration_closed": "closed"
+            case "already_registered": "already"
+            case "not_found": "not_found"
+            case "idempotency_request_in_progress": "in_progress"
+            default: "other"
+            }
+        }
+    }
+}
+
+/// One log line per request — request id, method, route, status, duration, user — and the
+/// request id echoed in `X-Request-Id` (Vapor takes it from the request or makes one).
+struct AccessLogMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: request.id)
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "method": "\(request.method.rawValue)",
+            "route": "\(request.route.map { "/" + $0.path.map { "\($0)" }.joined(separator: "/") } ?? request.url.path)",
+            "status": "\(response.status.code)",
+            "duration_ms": "\(String(format: "%.2f", milliseconds))",
+        ]
+        if let user = request.storage[AuthenticatedUserKey.self] { metadata["user"] = "\(user.uuidString.lowercased())" }
+        request.logger.info("request", metadata: metadata)
+        return response
+    }
+}
+
+/// The authenticated user of a request, for the access log.
+struct AuthenticatedUserKey: StorageKey {
+    typealias Value = UUID
+}
