@@ -77,18 +77,30 @@ public enum MiniCompeteCommand {
                 app.logger.notice("\(command) stopping: finishing the work in hand", metadata: ["signal": "\(signal)"])
             case "api":
                 system.host([.janitor])
-                try await app.execute()
+                try await serveUntilSignal(app, config: config)
             default:
                 system.host([.worker, .janitor])
                 system.hostWeb()
                 try await system.seedIfEmpty()
-                try await app.execute()
+                try await serveUntilSignal(app, config: config)
             }
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
         try await app.asyncShutdown()
+    }
+
+    /// Serves the API until SIGTERM/SIGINT, then shuts down in order: stop accepting and finish
+    /// the requests in flight first, then (in `asyncShutdown`) the web UI, the background roles
+    /// and finally the database pools, which in-flight work may still be using until then.
+    private static func serveUntilSignal(_ app: Application, config: AppConfig) async throws {
+        try await app.asyncBoot()
+        try await app.server.start(address: .hostname(config.host, port: config.apiPort))
+        app.logger.notice("API listening", metadata: ["url": "http://\(config.host):\(config.apiPort)/api"])
+        let signal = await Signals.waitForTermination()
+        app.logger.notice("shutting down: finishing requests in flight", metadata: ["signal": "\(signal)"])
+        await app.server.shutdown()
     }
 
     private static func bootstrapLogging(_ level: Logger.Level, _ format: LogFormat) {
