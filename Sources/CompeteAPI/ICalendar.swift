@@ -31,13 +31,7 @@ public enum ICalendar {
 
     /// `20261201T180000Z`.
     static func stamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let style = Date.VerbatimFormatStyle(
-            format: "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)Z",
-            locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: calendar
-        )
-        return date.formatted(style)
+        date.formattedUTC("\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)Z")
     }
 
     /// TEXT escaping (RFC 5545 §3.3.11).

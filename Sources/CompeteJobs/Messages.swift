@@ -103,12 +103,6 @@ enum Messages {
 
     /// "Thursday, 3 December 2026, 18:00 UTC": unambiguous for readers in any time zone.
     static func when(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let style = Date.VerbatimFormatStyle(
-            format: "\(weekday: .wide), \(day: .defaultDigits) \(month: .wide) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC",
-            locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: calendar
-        )
-        return date.formatted(style)
+        date.formattedUTC("\(weekday: .wide), \(day: .defaultDigits) \(month: .wide) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC")
     }
 }
