@@ -10,6 +10,7 @@ public struct RESPDecoder: ByteToMessageDecoder {
 
     private var parser = RESPParser()
 
+    /// A decoder at the start of a stream.
     public init() {}
 
     /// Decodes without a channel, for tools and tests: returns the next complete value from
@@ -18,6 +19,7 @@ public struct RESPDecoder: ByteToMessageDecoder {
         try parser.next(from: &buffer)
     }
 
+    /// Emits every complete value in `buffer` as an inbound `RESPValue`.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let value = try parser.next(from: &buffer) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(value))

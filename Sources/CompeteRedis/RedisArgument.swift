@@ -35,10 +35,12 @@ public struct RedisArgument: Sendable, Hashable, ExpressibleByStringInterpolatio
         self.buffer = ByteBuffer(string: number.description)
     }
 
+    /// `"GET"`, `"user:\(id)"`: literals and interpolations are UTF-8 text.
     public init(stringLiteral value: String) {
         self.init(value)
     }
 
+    /// `42`: integer literals are sent in decimal.
     public init(integerLiteral value: Int) {
         self.init(value)
     }

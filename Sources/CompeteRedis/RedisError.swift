@@ -24,6 +24,7 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The client or connection was closed by its owner.
     case closed
 
+    /// A one-line message for logs and problem details.
     public var description: String {
         switch self {
         case .server(let message): "Redis replied with an error: \(message)"
