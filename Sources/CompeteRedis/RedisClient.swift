@@ -94,25 +94,27 @@ public final class RedisClient: Sendable {
     /// A live connection from the next slot, opening one if the slot is empty or its connection
     /// has died. Callers that pick a slot while it connects share that attempt.
     private func connection() async throws -> RedisConnection {
-        let (index, pick): (Int, Slot) = try state.withLockedValue { state in
+        let (index, pick, replacesDeadConnection) = try state.withLockedValue { state -> (Int, Slot, Bool) in
             guard !state.isClosed else { throw RedisError.closed }
             let index = state.next
             state.next = (index + 1) % state.slots.count
-            switch state.slots[index] {
+            let current = state.slots[index]
+            switch current {
             case .ready(let connection) where connection.isActive:
-                return (index, state.slots[index])
+                return (index, current, false)
             case .connecting:
-                return (index, state.slots[index])
+                return (index, current, false)
             case .ready, .empty:
-                if case .ready = state.slots[index] {
-                    logger.notice("Redis connection lost; reconnecting", metadata: ["redis": "\(configuration)", "slot": "\(index)"])
-                }
                 let attempt = Task { [configuration, eventLoopGroup, logger] in
                     try await RedisConnection.connect(to: configuration, on: eventLoopGroup.any(), logger: logger)
                 }
                 state.slots[index] = .connecting(attempt)
-                return (index, state.slots[index])
+                if case .ready = current { return (index, state.slots[index], true) }
+                return (index, state.slots[index], false)
             }
+        }
+        if replacesDeadConnection {
+            logger.notice("Redis connection lost; reconnecting", metadata: ["redis": "\(configuration)", "slot": "\(index)"])
         }
         switch pick {
         case .ready(let connection):
