@@ -58,4 +58,5 @@ public func registerAPI(on app: Application, services: APIServices) throws {
     try api.register(collection: RegistrationController(services: services))
     try api.register(collection: MailboxController(services: services))
     try api.register(collection: HealthController(check: services.health))
+    try api.register(collection: DocsController())
 }
