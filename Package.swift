@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "CompeteApp",
             dependencies: [
-                "CompeteCore", "CompeteStore", "CompeteAPI", "CompeteJobs", "CompeteWeb",
+                "CompeteCore", "CompeteStore", "CompeteAPI", "CompeteJobs", "CompeteWeb", "CompeteRedis",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -80,6 +80,7 @@ let package = Package(
         .target(
             name: "CompeteRedis",
             dependencies: [
+                "CompeteCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -97,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "CompeteAPITests",
             dependencies: [
-                "CompeteApp", "CompeteAPI", "CompeteCore", "CompeteStore", "CompeteJobs", "CompeteWeb",
+                "CompeteApp", "CompeteAPI", "CompeteCore", "CompeteStore", "CompeteJobs", "CompeteWeb", "CompeteRedis",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "JWTKit", package: "jwt-kit"),

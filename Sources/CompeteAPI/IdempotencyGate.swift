@@ -65,10 +65,12 @@ struct IdempotencyGate: Sendable {
             }
             do {
                 let value = try await work(recorder)
+                try? await service.finished(lease)
                 return .stored(recorded.withLockedValue { $0?.response } ?? render(.success(value)))
             } catch {
                 // A business outcome (e.g. competition_full) committed with the key: answer it.
                 if let outcome = recorded.withLockedValue({ $0 }), let domain = error as? DomainError, outcome.error == domain {
+                    try? await service.finished(lease)
                     return .stored(outcome.response)
                 }
                 // Rejected before it started, or failed unexpectedly: nothing stored, key freed.

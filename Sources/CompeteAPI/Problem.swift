@@ -80,6 +80,10 @@ extension Problem {
         case .idempotencyKeyReused:
             self.init(status: .unprocessableEntity, code: "idempotency_key_reused", title: "Idempotency-Key reused",
                       detail: "This Idempotency-Key was already used for a different request.")
+        case .temporarilyUnavailable(let seconds):
+            self.init(status: .serviceUnavailable, code: "temporarily_unavailable", title: "Temporarily unavailable",
+                      detail: "A service this request needs is unavailable; please retry shortly.")
+            retryAfter = seconds
         case .idempotencyRequestInProgress(let seconds):
             self.init(status: .conflict, code: "idempotency_request_in_progress", title: "Request in progress",
                       detail: "A request with this Idempotency-Key is still being processed; retry shortly.")

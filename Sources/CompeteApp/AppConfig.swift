@@ -1,4 +1,5 @@
 import CompeteJobs
+import CompeteRedis
 import Foundation
 import Logging
 
@@ -13,6 +14,8 @@ public struct AppConfig: Sendable {
     public var publicAPIURL: String?
     public var publicWebURL: String?
     public var databaseURL: String?
+    /// Redis for shared login throttling and idempotency locks; nil runs without Redis.
+    public var redis: RedisConfiguration?
     public var dataDir: String = "./data"
     public var jwtSecret: String?
     public var jwtTTL: TimeInterval = 24 * 3600
@@ -65,6 +68,11 @@ public struct AppConfig: Sendable {
         config.publicAPIURL = env["PUBLIC_API_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.publicWebURL = env["PUBLIC_WEB_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.databaseURL = env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            config.redis = try RedisConfiguration.fromEnvironment(env)
+        } catch {
+            throw Invalid(description: "\(error)")
+        }
         config.dataDir = env["DATA_DIR"] ?? config.dataDir
         config.jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         config.jwtTTL = TimeInterval(try reader.int("JWT_TTL", default: Int(config.jwtTTL), in: 60...(90 * 86400)))

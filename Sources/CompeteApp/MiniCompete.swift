@@ -1,6 +1,7 @@
 import CompeteAPI
 import CompeteCore
 import CompeteJobs
+import CompeteRedis
 import CompeteStore
 import CompeteWeb
 import Fluent
@@ -40,16 +41,20 @@ public struct MiniCompete: Sendable {
         let context = SQLContext(database: app.db)
         let users = SQLUserStore(context: context)
         let hasher = BcryptPasswordHasher(threadPool: app.threadPool, cost: config.bcryptCost)
-        let limiter = InMemoryLoginRateLimiter(policy: LoginThrottlePolicy(
-            maxFailures: config.loginMaxFailures, window: config.loginWindow))
+        let throttle = LoginThrottlePolicy(maxFailures: config.loginMaxFailures, window: config.loginWindow)
+        let redis = config.redis.map { RedisClient(configuration: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) }
+        if let redis { app.lifecycle.use(RedisShutdown(client: redis)) }
+        let limiter: any LoginRateLimiter = redis.map { RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger) }
+            ?? InMemoryLoginRateLimiter(policy: throttle)
         let auth = AuthService(
             users: users, hasher: hasher, limiter: limiter, effects: effects,
             decoyHash: try await hasher.hash(UUID().uuidString)
         )
         let competitions = CompetitionService(competitions: SQLCompetitionStore(context: context), effects: effects)
         let registrations = RegistrationService(registrations: SQLRegistrationStore(context: context), effects: effects)
+        let outcomes = SQLIdempotencyStore(context: context)
         let idempotency = IdempotencyService(
-            store: SQLIdempotencyStore(context: context),
+            store: redis.map { RedisIdempotencyStore(redis: $0, outcomes: outcomes) } ?? outcomes,
             policy: IdempotencyPolicy(lease: config.idempotencyLease), effects: effects
         )
         let mailbox = SQLMailbox(context: context)
@@ -59,7 +64,9 @@ public struct MiniCompete: Sendable {
         )
         let health = HealthCheck {
             let database = (try? await context.ping()) != nil ? "ok" : "unavailable"
-            return HealthReport(database: database, redis: "disabled", queue: try? await queue.stats())
+            var redisState = "disabled"
+            if let redis { redisState = (try? await redis.ping()) != nil ? "ok" : "unavailable" }
+            return HealthReport(database: database, redis: redisState, queue: try? await queue.stats())
         }
         let services = APIServices(
             auth: auth, competitions: competitions, registrations: registrations, idempotency: idempotency,
@@ -169,6 +176,15 @@ public struct MiniCompete: Sendable {
             let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("mini-compete.sqlite").path
             app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
         }
+    }
+}
+
+/// Closes the Redis connections when the application shuts down.
+struct RedisShutdown: LifecycleHandler {
+    let client: RedisClient
+
+    func shutdownAsync(_ application: Application) async {
+        await client.close()
     }
 }
 

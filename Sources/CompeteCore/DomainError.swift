@@ -29,6 +29,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case idempotencyKeyInvalid
     case idempotencyKeyReused
     case idempotencyRequestInProgress(retryAfterSeconds: Int)
+    /// A dependency this request needs (Redis) is down; retrying later will work.
+    case temporarilyUnavailable(retryAfterSeconds: Int)
 
     /// Shorthand for a single-field validation failure.
     public static func invalid(_ field: String, _ message: String) -> DomainError {

@@ -65,11 +65,32 @@ public struct IdempotencyLease: Sendable, Equatable {
     public let userId: UUID
     public let key: String
     public let token: UUID
+    public let fingerprint: String
+    public let startedAt: Date
+    /// The in-flight lock lives outside the database (Redis); the database then holds only
+    /// finished outcomes, and storing one inserts it rather than updating a pending row.
+    public let external: Bool
 
-    public init(userId: UUID, key: String, token: UUID) {
+    public init(userId: UUID, key: String, token: UUID, fingerprint: String = "", startedAt: Date = Date(), external: Bool = false) {
         self.userId = userId
         self.key = key
         self.token = token
+        self.fingerprint = fingerprint
+        self.startedAt = startedAt
+        self.external = external
+    }
+}
+
+/// A finished outcome as stored for replay.
+public struct IdempotencyOutcome: Sendable, Equatable {
+    public let fingerprint: String
+    public let response: StoredResponse
+    public let createdAt: Date
+
+    public init(fingerprint: String, response: StoredResponse, createdAt: Date) {
+        self.fingerprint = fingerprint
+        self.response = response
+        self.createdAt = createdAt
     }
 }
 

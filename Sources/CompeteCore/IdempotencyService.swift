@@ -20,6 +20,10 @@ public struct IdempotencyService: Sendable {
         try await store.release(lease)
     }
 
+    public func finished(_ lease: IdempotencyLease) async throws {
+        try await store.finished(lease)
+    }
+
     /// Deletes outcomes past the retention period; returns how many were removed.
     @discardableResult
     public func purgeExpired() async throws -> Int {

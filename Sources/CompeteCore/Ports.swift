@@ -46,7 +46,15 @@ public protocol IdempotencyStore: Sendable {
     func begin(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart
     /// Forgets an in-flight key whose request ended without a storable outcome.
     func release(_ lease: IdempotencyLease) async throws
+    /// The request's outcome is stored: drop whatever marks it as in flight.
+    func finished(_ lease: IdempotencyLease) async throws
     /// Deletes outcomes older than the retention period; returns how many.
+    func purge(createdBefore: Date) async throws -> Int
+}
+
+/// The finished outcomes alone, for stores that keep in-flight locks elsewhere (Redis).
+public protocol IdempotencyOutcomes: Sendable {
+    func outcome(userId: UUID, key: String) async throws -> IdempotencyOutcome?
     func purge(createdBefore: Date) async throws -> Int
 }
 

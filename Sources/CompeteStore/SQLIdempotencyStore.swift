@@ -4,7 +4,7 @@ import SQLKit
 
 /// Idempotency keys in the same database as the work, after Brandur Leach's design: claim the
 /// key with an INSERT before the work, store the outcome in the work's own transaction.
-public struct SQLIdempotencyStore: IdempotencyStore {
+public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
     let context: SQLContext
 
     public init(context: SQLContext) {
@@ -18,7 +18,7 @@ public struct SQLIdempotencyStore: IdempotencyStore {
         // A concurrent purge or takeover can change the row under us; a few rounds settle it.
         for _ in 0..<3 {
             let token = UUID()
-            let lease = IdempotencyLease(userId: request.userId, key: key, token: token)
+            let lease = IdempotencyLease(userId: request.userId, key: key, token: token, fingerprint: request.fingerprint, startedAt: now)
             let claimed = try await sql.raw("""
                 INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, created_at)
                 VALUES (\(bind: request.userId), \(bind: key), \(bind: request.fingerprint), \(bind: token),
@@ -72,6 +72,20 @@ public struct SQLIdempotencyStore: IdempotencyStore {
     /// Stores the outcome inside the caller's transaction. If the lease was taken over meanwhile,
     /// another request owns the key now: throwing rolls this request's work back.
     static func complete(_ lease: IdempotencyLease, with response: StoredResponse, on sql: any SQLDatabase) async throws {
+        if lease.external {
+            // The lock is elsewhere: the first outcome inserted wins, any other rolls back.
+            let inserted = try await sql.raw("""
+                INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, response_status,
+                                              response_content_type, response_body, created_at)
+                VALUES (\(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token),
+                        \(bind: lease.startedAt), \(bind: response.status), \(bind: response.contentType),
+                        \(bind: Data(response.body)), \(bind: lease.startedAt))
+                ON CONFLICT (user_id, key) DO NOTHING
+                RETURNING key
+                """).first() != nil
+            guard inserted else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
+            return
+        }
         let stored = try await sql.raw("""
             UPDATE idempotency_keys
             SET response_status = \(bind: response.status), response_content_type = \(bind: response.contentType),
@@ -89,6 +103,25 @@ public struct SQLIdempotencyStore: IdempotencyStore {
             WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
               AND lease_token = \(bind: lease.token) AND response_status IS NULL
             """).run()
+    }
+
+    public func finished(_ lease: IdempotencyLease) async throws {}
+
+    public func outcome(userId: UUID, key: String) async throws -> IdempotencyOutcome? {
+        guard let row = try await context.sql.raw("""
+            SELECT fingerprint, response_status, response_content_type, response_body, created_at
+            FROM idempotency_keys
+            WHERE user_id = \(bind: userId) AND key = \(bind: key) AND response_status IS NOT NULL
+            """).first() else { return nil }
+        return IdempotencyOutcome(
+            fingerprint: try row.decode(column: "fingerprint", as: String.self),
+            response: StoredResponse(
+                status: try row.decode(column: "response_status", as: Int.self),
+                contentType: try row.decode(column: "response_content_type", as: String.self),
+                body: [UInt8](try row.decode(column: "response_body", as: Data.self))
+            ),
+            createdAt: try row.decode(column: "created_at", as: Date.self)
+        )
     }
 
     public func purge(createdBefore cutoff: Date) async throws -> Int {

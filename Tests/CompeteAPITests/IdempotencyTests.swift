@@ -92,15 +92,17 @@ import Testing
         }
     }
 
-    /// A request whose process died leaves its lease behind: 409 until the lease expires (on the
-    /// injected clock), then a retry runs (and registers exactly once).
+    /// A request whose process died leaves its lease behind: 409 until the lease expires, then a
+    /// retry runs (and registers exactly once). The SQL lease follows the injected clock; the
+    /// Redis lock expires in Redis's own time.
     @Test(arguments: Backend.all)
     func inFlightKeysAnswer409UntilTheLeaseExpires(backend: Backend) async throws {
-        try await withServer(backend) { server in
+        try await withServer(backend, configure: { if backend.usesRedis { $0.idempotencyLease = 5 } }) { server in
             let organizer = try await server.signup(role: "organizer")
             let user = try await server.signup()
             let id = try await server.createCompetition(by: organizer)
             server.clock.freeze()
+            let began = ContinuousClock.now
             let path = "/api/competitions/\(id)/register"
             let fingerprint = IdempotencyGate.fingerprint(method: "POST", path: path, query: nil, body: [])
             let start = try await server.system.services.idempotency.begin(IdempotencyRequest(
@@ -111,11 +113,18 @@ import Testing
             let busy = try await server.register(user, for: id, key: "crashed")
             #expect(busy.status == 409 && busy.code == "idempotency_request_in_progress")
             #expect(busy.headers.first(name: "Retry-After") == "1")
-            server.clock.advance(by: 29)
-            #expect(try await server.register(user, for: id, key: "crashed").code == "idempotency_request_in_progress")
+            let reused = try await server.register(user, for: UUID().uuidString, key: "crashed")
+            #expect(reused.code == "idempotency_key_reused", "another request under the same key")
+            if backend.usesRedis {
+                #expect(try await server.register(user, for: id, key: "crashed").code == "idempotency_request_in_progress")
+                try await Task.sleep(until: began + .milliseconds(5300))
+            } else {
+                server.clock.advance(by: 29)
+                #expect(try await server.register(user, for: id, key: "crashed").code == "idempotency_request_in_progress")
+                server.clock.advance(by: 2)
+            }
             #expect(try await server.confirmedCount(id) == 0)
 
-            server.clock.advance(by: 2)
             let retried = try await server.register(user, for: id, key: "crashed")
             #expect(retried.status == 201)
             #expect(try await server.register(user, for: id, key: "crashed").body == retried.body)

@@ -3,7 +3,7 @@ import Testing
 
 /// Hundreds of participants registering at once over real HTTP: never more confirmed seats than
 /// capacity, and idempotent duplicates never register twice.
-@Suite struct StormTests {
+@Suite(.serialized) struct StormTests {
     static let participants = 300
     static let capacity = 50
 

@@ -4,7 +4,7 @@ import Testing
 
 /// Waitlists: FIFO places under a storm, promotion in the transaction that frees a seat, and
 /// never after the start.
-@Suite struct WaitlistTests {
+@Suite(.serialized) struct WaitlistTests {
     func createWithWaitlist(_ server: TestServer, capacity: Int, waitlist: Int) async throws -> (TestUser, String) {
         let organizer = try await server.signup(role: "organizer")
         let id = try await server.createCompetition(by: organizer, capacity: capacity)

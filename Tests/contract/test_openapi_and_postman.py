@@ -39,7 +39,7 @@ KNOWN_CODES = {
     "validation_failed", "email_taken", "invalid_credentials", "rate_limited", "unauthorized", "forbidden",
     "not_found", "already_registered", "competition_full", "registration_closed", "not_registered",
     "capacity_below_registered", "idempotency_key_invalid", "idempotency_key_reused",
-    "idempotency_request_in_progress", "payload_too_large", "internal_error",
+    "idempotency_request_in_progress", "payload_too_large", "internal_error", "temporarily_unavailable",
 }
 
 # The routes the app registers (API.md, docs/api.md, Sources/CompeteAPI/*Controller.swift).

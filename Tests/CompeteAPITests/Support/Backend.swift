@@ -5,13 +5,21 @@ import Foundation
 enum Backend: String, Sendable, CustomStringConvertible {
     case sqlite
     case postgres
+    /// PostgreSQL with Redis for idempotency locks and login throttling: the scale-out shape.
+    case postgresRedis = "postgres+redis"
 
     var description: String { rawValue }
+
+    var usesRedis: Bool { self == .postgresRedis }
+
+    static let redisURL: String? = ProcessInfo.processInfo.environment["TEST_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
     static let postgresAdminURL: String? = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"]
         .flatMap { $0.isEmpty ? nil : $0 }
 
     /// Every backend available here; PostgreSQL cases are absent (and reported by
     /// `PostgresAvailabilityTests`) when no server is configured.
-    static let all: [Backend] = postgresAdminURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    static let all: [Backend] = [.sqlite]
+        + (postgresAdminURL == nil ? [] : [.postgres])
+        + (postgresAdminURL == nil || redisURL == nil ? [] : [.postgresRedis])
 }

@@ -2,6 +2,7 @@
 import AsyncHTTPClient
 import CompeteApp
 import CompeteCore
+import CompeteRedis
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -48,14 +49,17 @@ final class TestServer: Sendable {
         config.seedDemoData = false
         config.jwtSecret = jwtSecret
         config.logLevel = .error
-        config.dbPoolSize = 8
+        config.dbPoolSize = 3
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-test-\(UUID().uuidString)")
         config.dataDir = directory.path
         var dropDatabase: (@Sendable () async throws -> Void)?
-        if backend == .postgres {
+        if backend != .sqlite {
             let database = try await PostgresTestDatabase.create()
             config.databaseURL = database.url
             dropDatabase = database.drop
+        }
+        if backend.usesRedis, let url = Backend.redisURL {
+            config.redis = try RedisConfiguration(url: url)
         }
         configure(&config)
 
