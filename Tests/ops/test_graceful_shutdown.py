@@ -3,6 +3,7 @@ import concurrent.futures
 import os
 import pathlib
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -12,7 +13,13 @@ import requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("MC_BINARY", str(ROOT / ".build/debug/mini-compete"))
-API_PORT, WEB_PORT = 38201, 38200
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+API_PORT, WEB_PORT = free_port(), free_port()
 API = f"http://127.0.0.1:{API_PORT}"
 
 
