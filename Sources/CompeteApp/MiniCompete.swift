@@ -5,6 +5,7 @@ import CompeteRedis
 import CompeteStore
 import CompeteWeb
 import Fluent
+import Metrics
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Vapor
@@ -34,6 +35,8 @@ public struct MiniCompete: Sendable {
         app.logger.logLevel = config.logLevel
         Telemetry.bootstrap()
         try configureDatabase(app, config)
+        Gauge(label: "db_pool_connections_max").record(
+            (config.databaseURL == nil ? 1 : config.dbPoolSize) * System.coreCount)
         app.migrations.add(Schema.migrations)
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.apiPort

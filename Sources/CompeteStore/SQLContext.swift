@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import Metrics
 import SQLKit
 
 /// The database handle every SQL store shares, with an explicit transaction helper.
@@ -34,9 +35,14 @@ public struct SQLContext: Sendable {
         }
     }
 
+    /// Pooled connections held by transactions right now (exported as a gauge).
+    private static let transactionsInFlight = Meter(label: "db_transactions_in_flight")
+
     private func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let begin = flavor.begin
         return try await database.withConnection { connection in
+            Self.transactionsInFlight.increment()
+            defer { Self.transactionsInFlight.decrement() }
             let sql = Self.sql(connection)
             try await sql.raw("\(unsafeRaw: begin)").run()
             do {

@@ -18,6 +18,7 @@ import Testing
             #expect(text.contains(#"registrations_total{outcome="full"}"#))
             #expect(text.contains(#"idempotency_requests_total{outcome="started"}"#))
             #expect(text.contains(#"jobs_queue_depth{state="outbox"} 1"#))
+            #expect(text.contains("db_transactions_in_flight") && text.contains("db_pool_connections_max"))
         }
     }
 
