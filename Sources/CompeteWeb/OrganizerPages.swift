@@ -73,7 +73,8 @@ struct OrganizerPages: RouteCollection {
     @Sendable func create(_ req: Request) async throws -> Response {
         let principal = try await organizer(req)
         let values = (try? req.content.decode(FormValues.self)) ?? FormValues()
-        var (draft, errors) = Self.draft(from: values, keeping: nil)
+        let (draft, formErrors) = Self.draft(from: values, keeping: nil)
+        var errors = formErrors
         if errors.isEmpty {
             do {
                 let response = try await services.createCompetitionResponse(
@@ -84,8 +85,11 @@ struct OrganizerPages: RouteCollection {
                 }
                 return Flash(kind: .info, message: "This competition was already created.").redirect(to: "/organizer")
             } catch let error as DomainError {
+                guard case .validation = error else {
+                    // e.g. the same form submitted twice at once: the first one is still running.
+                    return Flash(kind: .info, message: Problem(error).detail).redirect(to: "/organizer")
+                }
                 errors = fieldErrors(error)
-                draft = CompetitionDraft()
             }
         }
         return try await renderForm(req, isEdit: false, action: "/organizer/competitions", values: values, errors: errors, minCapacity: 1, status: .badRequest)
