@@ -55,9 +55,10 @@ public enum MiniCompeteCommand {
     }
 
     private static func run(_ command: String, _ rest: [String], config: AppConfig) async throws {
+        // This CLI dispatches its own commands; Vapor's command parsing is not used.
         let environment = Vapor.Environment(
             name: config.isProduction ? "production" : "development",
-            arguments: [CommandLine.arguments.first ?? "mini-compete", "serve"]
+            arguments: [CommandLine.arguments.first ?? "mini-compete"]
         )
         let app = try await Application.make(environment)
         do {
