@@ -1,0 +1,37 @@
+import Foundation
+
+/// The text report, and one tab-separated line per scenario for scripts.
+enum Report {
+    static func text(_ result: LoadResult, _ verification: Verification, label: String) -> String {
+        var lines = [
+            "== \(label) \(result.name): \(result.requests) requests in \(fixed(result.seconds, 2)) s"
+                + " = \(fixed(result.requestsPerSecond, 0)) req/s",
+            "   latency ms: p50 \(fixed(result.milliseconds(50), 2))  p90 \(fixed(result.milliseconds(90), 2))"
+                + "  p99 \(fixed(result.milliseconds(99), 2))  max \(fixed(result.maxMilliseconds, 2))",
+            "   answers: " + outcomes(result),
+        ]
+        for check in verification.checks {
+            lines.append("   \(check.holds ? "ok  " : "FAIL") \(check.what): \(check.actual)"
+                         + (check.holds ? "" : " (expected \(check.expected))"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// label, scenario, requests, seconds, req/s, p50, p90, p99, max (ms), answers, verified.
+    static func tsv(_ result: LoadResult, _ verification: Verification, label: String) -> String {
+        [
+            label, result.name, "\(result.requests)", fixed(result.seconds, 3), fixed(result.requestsPerSecond, 1),
+            fixed(result.milliseconds(50), 2), fixed(result.milliseconds(90), 2), fixed(result.milliseconds(99), 2),
+            fixed(result.maxMilliseconds, 2), outcomes(result).replacingOccurrences(of: "\t", with: " "),
+            verification.holds ? "verified" : "FAILED",
+        ].joined(separator: "\t")
+    }
+
+    static func outcomes(_ result: LoadResult) -> String {
+        result.outcomes.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+}
