@@ -1,17 +1,19 @@
 # Prints the results table of scripts/bench and the ratios against issue 6's targets.
 #   awk -F'\t' -f bench/table.awk results.tsv rss.tsv
-# results.tsv: label, scenario, requests, seconds, req/s, p50, p90, p99, max (ms), answers, check
+# results.tsv: label, scenario, requests, seconds, req/s, p50, p90, p99, max (ms), answers, check,
+#              CPU ms per request of the server, PostgreSQL and the load generator
 # rss.tsv:     "rss", label, max RSS (KiB), server CPU seconds
 $1 == "rss" { rss[$2] = $3; cpu[$2] = $4; next }
 {
   key = $1 " " $2
   order[++n] = key
   rps[key] = $5; p50[key] = $6; p90[key] = $7; p99[key] = $8; max[key] = $9
-  answers[key] = $10; check[key] = $11
+  answers[key] = $10; check[key] = $11; cpu_server[key] = $12; cpu_pg[key] = $13; cpu_client[key] = $14
 }
 function row(key) {
-  printf "| %-24s | %9.0f | %7.2f | %7.2f | %7.2f | %8.2f | %-6s | %s |\n", \
-    key, rps[key], p50[key], p90[key], p99[key], max[key], check[key], answers[key]
+  printf "| %-24s | %6.0f | %7.2f | %7.2f | %7.2f | %8.2f | %5s / %5.2f / %5.2f | %-8s | %s |\n", \
+    key, rps[key], p50[key], p90[key], p99[key], max[key], \
+    cpu_server[key] == "-" ? "-" : sprintf("%.2f", cpu_server[key]), cpu_pg[key], cpu_client[key], check[key], answers[key]
 }
 function ratio(a, b) { return (b > 0) ? a / b : 0 }
 function target(name, value, goal, op, fmt) {
@@ -23,8 +25,8 @@ function info(name, value, fmt) {
   printf "| %-52s | " fmt " | %-6s | %-4s |\n", name, value, "", ""
 }
 END {
-  print "| run | req/s | p50 ms | p90 ms | p99 ms | max ms | check | answers |"
-  print "|---|---:|---:|---:|---:|---:|---|---|"
+  print "| run | req/s | p50 ms | p90 ms | p99 ms | max ms | CPU ms/req server / pg / client | check | answers |"
+  print "|---|---:|---:|---:|---:|---:|---|---|---|"
   for (i = 1; i <= n; i++) row(order[i])
   print ""
 

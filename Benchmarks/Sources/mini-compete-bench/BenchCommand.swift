@@ -43,6 +43,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Append one tab-separated line per scenario to this file.")
     var results: String?
 
+    @Option(help: "PID of the server process, to report its CPU time per request.")
+    var serverPid: Int32?
+
     func validate() throws {
         guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
             throw ValidationError("--url must point at a loopback address")
@@ -86,7 +89,9 @@ struct BenchCommand: AsyncParsableCommand {
         }
         log("setup took \(ContinuousClock.now - setupStart)")
 
-        let scenarios = Scenarios(client: client, fixtures: fixtures, run: run, concurrency: concurrency)
+        let scenarios = Scenarios(
+            client: client, fixtures: fixtures, run: run, concurrency: concurrency, serverPID: serverPid
+        )
         var outcomes: [(LoadResult, Verification)] = []
         if selected.contains("hot") { outcomes.append(try await report(scenarios.hot(count: hot))) }
         if selected.contains("spread") { outcomes.append(try await report(scenarios.spread(count: spread, over: pool))) }

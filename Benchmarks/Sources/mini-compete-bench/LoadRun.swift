@@ -11,6 +11,8 @@ struct LoadResult: Sendable {
     var latency: Histogram<UInt64>
     /// "201", "409 competition_full", "error: …" → count.
     var outcomes: [String: Int]
+    /// CPU used during the phase by the server, PostgreSQL and this client.
+    var cpu = CPUTime()
 
     var seconds: Double {
         Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -26,17 +28,24 @@ struct LoadResult: Sendable {
     }
 
     var maxMilliseconds: Double { Double(latency.max) / 1000 }
+
+    /// CPU milliseconds per request of the server, PostgreSQL and this client.
+    var cpuPerRequest: CPUTime {
+        let scale = requests > 0 ? 1000 / Double(requests) : 0
+        return CPUTime(server: cpu.server * scale, postgres: cpu.postgres * scale, client: cpu.client * scale)
+    }
 }
 
 /// Sends `count` requests with `concurrency` workers, each worker on its own keep-alive
 /// connection, one request at a time (closed loop). Request `i` is built by `makeRequest(i)`.
 func runLoad(
-    _ name: String, client: APIClient, count: Int, concurrency: Int,
+    _ name: String, client: APIClient, count: Int, concurrency: Int, serverPID: Int32? = nil,
     makeRequest: @escaping @Sendable (Int) throws -> HTTPClientRequest
 ) async -> LoadResult {
     typealias Partial = (latency: Histogram<UInt64>, outcomes: [String: Int])
     let dispenser = IndexDispenser(count: count)
     let clock = ContinuousClock()
+    let cpuBefore = CPUTime.now(serverPID: serverPID)
     let started = clock.now
     var total: Partial = (newHistogram(), [:])
     await withTaskGroup(of: Partial.self) { group in
@@ -65,8 +74,9 @@ func runLoad(
             total.outcomes.merge(partial.outcomes, uniquingKeysWith: +)
         }
     }
-    return LoadResult(name: name, requests: count, elapsed: clock.now - started,
-                      latency: total.latency, outcomes: total.outcomes)
+    let elapsed = clock.now - started
+    return LoadResult(name: name, requests: count, elapsed: elapsed, latency: total.latency,
+                      outcomes: total.outcomes, cpu: CPUTime.now(serverPID: serverPID) - cpuBefore)
 }
 
 /// 1 µs to 60 s at three significant digits.
