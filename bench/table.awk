@@ -45,6 +45,9 @@ END {
   for (label in rss) target("server max RSS, " label " (MB)", rss[label] / 1024, 150, "<=", "%6.0f")
   info("hot ÷ a-hot in the driver's protocol (-M extended)", ratio(hot, rps["pgbench a-hot-extended"]), "%6.2f")
   info("spread ÷ seed design (b-spread)", ratio(spread, rps["pgbench b-spread"]), "%6.2f")
+  info("hot ÷ a-hot at the server's pool size (a-hot-pool)", ratio(hot, rps["pgbench a-hot-pool"]), "%6.2f")
+  info("proposal: p-hot ÷ a-hot (one statement, pgbench)", ratio(rps["pgbench p-hot"], rps["pgbench a-hot"]), "%6.2f")
+  info("proposal: p-spread ÷ a-spread", ratio(rps["pgbench p-spread"], rps["pgbench a-spread"]), "%6.2f")
   info("a-hot drift: after ÷ before", ratio(rps["pgbench a-hot-after"], rps["pgbench a-hot"]), "%6.2f")
   for (label in cpu) info("server CPU seconds, whole " label " run incl. setup", cpu[label], "%6.1f")
   print ""
