@@ -46,6 +46,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "PID of the server process, to report its CPU time per request.")
     var serverPid: Int32?
 
+    @Option(help: "PID of the PostgreSQL postmaster the server uses, to report PostgreSQL's CPU time per request.")
+    var postgresPid: Int32?
+
     func validate() throws {
         guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
             throw ValidationError("--url must point at a loopback address")
@@ -90,7 +93,8 @@ struct BenchCommand: AsyncParsableCommand {
         log("setup took \(ContinuousClock.now - setupStart)")
 
         let scenarios = Scenarios(
-            client: client, fixtures: fixtures, run: run, concurrency: concurrency, serverPID: serverPid
+            client: client, fixtures: fixtures, run: run, concurrency: concurrency,
+            processes: MeasuredProcesses(server: serverPid, postgres: postgresPid)
         )
         var outcomes: [(LoadResult, Verification)] = []
         if selected.contains("hot") { outcomes.append(try await report(scenarios.hot(count: hot))) }

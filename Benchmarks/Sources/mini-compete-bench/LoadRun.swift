@@ -39,13 +39,13 @@ struct LoadResult: Sendable {
 /// Sends `count` requests with `concurrency` workers, each worker on its own keep-alive
 /// connection, one request at a time (closed loop). Request `i` is built by `makeRequest(i)`.
 func runLoad(
-    _ name: String, client: APIClient, count: Int, concurrency: Int, serverPID: Int32? = nil,
+    _ name: String, client: APIClient, count: Int, concurrency: Int, processes: MeasuredProcesses = .init(),
     makeRequest: @escaping @Sendable (Int) throws -> HTTPClientRequest
 ) async -> LoadResult {
     typealias Partial = (latency: Histogram<UInt64>, outcomes: [String: Int])
     let dispenser = IndexDispenser(count: count)
     let clock = ContinuousClock()
-    let cpuBefore = CPUTime.now(serverPID: serverPID)
+    let cpuBefore = CPUTime.now(serverPID: processes.server, postgresPID: processes.postgres)
     let started = clock.now
     var total: Partial = (newHistogram(), [:])
     await withTaskGroup(of: Partial.self) { group in
@@ -76,7 +76,8 @@ func runLoad(
     }
     let elapsed = clock.now - started
     return LoadResult(name: name, requests: count, elapsed: elapsed, latency: total.latency,
-                      outcomes: total.outcomes, cpu: CPUTime.now(serverPID: serverPID) - cpuBefore)
+                      outcomes: total.outcomes,
+                      cpu: CPUTime.now(serverPID: processes.server, postgresPID: processes.postgres) - cpuBefore)
 }
 
 /// 1 µs to 60 s at three significant digits.

@@ -6,8 +6,8 @@ struct Scenarios: Sendable {
     let fixtures: Fixtures
     let run: String
     let concurrency: Int
-    /// The server process, for CPU accounting; nil leaves its column empty.
-    let serverPID: Int32?
+    /// The server and PostgreSQL processes, for CPU accounting.
+    let processes: MeasuredProcesses
 
     /// hot: one competition with a seat for everyone, `count` participants registering once each.
     func hot(count: Int) async throws -> (LoadResult, Verification) {
@@ -64,11 +64,15 @@ struct Scenarios: Sendable {
     func read(count: Int, competitions: [String]) async throws -> [(LoadResult, Verification)] {
         let pages = max(1, competitions.count / 20)
         try await warmUp()
-        let list = await runLoad("read-list", client: client, count: count, concurrency: concurrency, serverPID: serverPID) { index in
+        let list = await runLoad(
+            "read-list", client: client, count: count, concurrency: concurrency, processes: processes
+        ) { index in
             try client.request(.GET, "/competitions?page=\(1 + Self.scatter(index) % pages)&limit=20")
         }
         try await warmUp()
-        let one = await runLoad("read-one", client: client, count: count, concurrency: concurrency, serverPID: serverPID) { index in
+        let one = await runLoad(
+            "read-one", client: client, count: count, concurrency: concurrency, processes: processes
+        ) { index in
             try client.request(.GET, "/competitions/\(competitions[Self.scatter(index) % competitions.count])")
         }
         return [list, one].map { result in
@@ -88,7 +92,9 @@ struct Scenarios: Sendable {
         try await warmUp()
         let participants = fixtures.participants
         let run = self.run
-        return await runLoad(name, client: client, count: count, concurrency: concurrency, serverPID: serverPID) { index in
+        return await runLoad(
+            name, client: client, count: count, concurrency: concurrency, processes: processes
+        ) { index in
             try client.request(
                 .POST, "/competitions/\(competition(index))/register", token: participants[index].token,
                 headers: [("Idempotency-Key", "bench-\(run)-\(name)-\(index)")]
