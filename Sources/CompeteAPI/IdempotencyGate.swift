@@ -92,7 +92,13 @@ struct IdempotencyGate: Sendable {
         var hasher = SHA256()
         hasher.update(data: Array("\(method) \(path)?\(query ?? "")\n".utf8))
         hasher.update(data: body)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in hasher.finalize() {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

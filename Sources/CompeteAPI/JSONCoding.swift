@@ -8,6 +8,9 @@ enum APIJSON {
     static func encode(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
+        // Sorted: Foundation's encoder on Linux does not keep declaration order, and equal values
+        // must give equal bytes (e.g. the two login failures that must be indistinguishable).
+        // It costs CPU on big lists (docs/benchmarks.md); a hand-written encoder would avoid both.
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
             return Array(try encoder.encode(value))
