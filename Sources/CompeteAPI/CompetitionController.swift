@@ -59,12 +59,7 @@ struct CompetitionController: RouteCollection {
     }
 
     @Sendable func calendar(_ req: Request) async throws -> Response {
-        let competition = try await services.competitions.get(try req.uuidParameter("id"))
-        let page = "\(services.publicWebURL)/competitions/\(competition.id.wire)"
-        return Response(status: .ok, headers: [
-            "Content-Type": ICalendar.contentType,
-            "Content-Disposition": "inline; filename=\"competition-\(competition.id.wire).ics\"",
-        ], body: .init(string: ICalendar.event(for: competition, pageURL: page)))
+        try await services.calendarResponse(competitionId: try req.uuidParameter("id"))
     }
 
     private func pageResponse(_ page: Page<Competition>) -> Response {
@@ -78,6 +73,16 @@ struct CompetitionController: RouteCollection {
 }
 
 extension APIServices {
+    /// The competition's RFC 5545 event, as served by the API and by the web UI's "Add to calendar".
+    public func calendarResponse(competitionId: UUID) async throws -> Response {
+        let competition = try await competitions.get(competitionId)
+        let page = "\(publicWebURL)/competitions/\(competition.id.wire)"
+        return Response(status: .ok, headers: [
+            "Content-Type": ICalendar.contentType,
+            "Content-Disposition": "inline; filename=\"competition-\(competition.id.wire).ics\"",
+        ], body: .init(string: ICalendar.event(for: competition, pageURL: page)))
+    }
+
     /// Creates a competition exactly as `POST /api/competitions` does (optionally under an
     /// idempotency key) and returns that endpoint's response, `Location` included.
     public func createCompetitionResponse(

@@ -64,7 +64,7 @@ extension Request {
     }
 
     /// A path parameter that must be a UUID; anything else names no resource (404).
-    func uuidParameter(_ name: String) throws -> UUID {
+    public func uuidParameter(_ name: String) throws -> UUID {
         guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else { throw DomainError.notFound }
         return id
     }

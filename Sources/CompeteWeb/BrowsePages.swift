@@ -65,11 +65,7 @@ struct BrowsePages: RouteCollection {
 
     /// "Add to calendar": the same event the API serves.
     @Sendable func calendar(_ req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound }
-        let competition = try await services.competitions.get(id)
-        let page = "\(services.publicWebURL)/competitions/\(id.uuidString.lowercased())"
-        return Response(status: .ok, headers: ["Content-Type": ICalendar.contentType],
-                        body: .init(string: ICalendar.event(for: competition, pageURL: page)))
+        try await services.calendarResponse(competitionId: try req.uuidParameter("id"))
     }
 
     struct ShowPage: Encodable {
@@ -87,7 +83,7 @@ struct BrowsePages: RouteCollection {
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound }
+        let id = try req.uuidParameter("id")
         let competition = try await services.competitions.get(id)
         let principal = await session.principal(req)
         var mine: ParticipantRegistration?

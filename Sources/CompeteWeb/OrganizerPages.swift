@@ -161,8 +161,7 @@ struct OrganizerPages: RouteCollection {
     }
 
     private func id(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound }
-        return id
+        try req.uuidParameter("id")
     }
 
     private func owned(_ req: Request, _ principal: Principal) async throws -> Competition {

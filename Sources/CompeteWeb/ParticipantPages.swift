@@ -23,7 +23,7 @@ struct ParticipantPages: RouteCollection {
     /// refresh or the back button registers once; the answer comes back as a flash after a redirect.
     @Sendable func register(_ req: Request) async throws -> Response {
         let principal = try await session.requirePrincipal(req)
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound }
+        let id = try req.uuidParameter("id")
         let back = "/competitions/\(id.uuidString.lowercased())"
         let key = (try? req.content.decode(RegisterForm.self))?.idempotencyKey
         do {
@@ -60,7 +60,7 @@ struct ParticipantPages: RouteCollection {
 
     @Sendable func cancel(_ req: Request) async throws -> Response {
         let principal = try await session.requirePrincipal(req)
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound }
+        let id = try req.uuidParameter("id")
         let returnTo = (try? req.content.decode(CancelForm.self))?.returnTo
         let back = returnTo == "/me/registrations" ? "/me/registrations" : "/competitions/\(id.uuidString.lowercased())"
         do {
