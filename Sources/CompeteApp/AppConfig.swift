@@ -14,8 +14,10 @@ public struct AppConfig: Sendable {
     public var publicAPIURL: String?
     public var publicWebURL: String?
     public var databaseURL: String?
-    /// Redis for shared login throttling and idempotency locks; nil runs without Redis.
+    /// Redis for the job queue, shared login throttling and idempotency locks; nil runs without Redis.
     public var redis: RedisConfiguration?
+    /// Namespace of the job queue's Redis keys, so deployments (or test runs) can share a Redis.
+    public var redisKeyPrefix: String = "mc:jobs:"
     public var dataDir: String = "./data"
     public var jwtSecret: String?
     public var jwtTTL: TimeInterval = 24 * 3600
@@ -38,6 +40,9 @@ public struct AppConfig: Sendable {
     public var workerConcurrency: Int = 10
     public var workerPollInterval: TimeInterval = 0.5
     public var reminderInterval: TimeInterval = 60
+    /// Redis queue: an outbox row relayed this long ago and still unfinished is relayed again
+    /// (a no-op unless Redis lost the job).
+    public var jobRedriveAfter: TimeInterval = 60
     public var mailFailureRate: Double = 0
     public var mailDelay: TimeInterval = 0
 
@@ -73,6 +78,12 @@ public struct AppConfig: Sendable {
         } catch {
             throw Invalid(description: "\(error)")
         }
+        if let prefix = env["REDIS_KEY_PREFIX"], !prefix.isEmpty {
+            guard prefix.count <= 64, !prefix.contains(where: \.isWhitespace) else {
+                throw Invalid(description: "REDIS_KEY_PREFIX must be at most 64 characters without spaces; got '\(prefix)'")
+            }
+            config.redisKeyPrefix = prefix
+        }
         config.dataDir = env["DATA_DIR"] ?? config.dataDir
         config.jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         config.jwtTTL = TimeInterval(try reader.int("JWT_TTL", default: Int(config.jwtTTL), in: 60...(90 * 86400)))
@@ -104,6 +115,7 @@ public struct AppConfig: Sendable {
         config.workerConcurrency = try reader.int("WORKER_CONCURRENCY", default: config.workerConcurrency, in: 1...1000)
         config.workerPollInterval = try reader.double("WORKER_POLL_MS", default: config.workerPollInterval * 1000, in: 10...60_000) / 1000
         config.reminderInterval = try reader.double("REMINDER_INTERVAL_SECONDS", default: config.reminderInterval, in: 1...86400)
+        config.jobRedriveAfter = try reader.double("JOB_REDRIVE_AFTER_SECONDS", default: config.jobRedriveAfter, in: 1...86400)
         config.mailFailureRate = try reader.double("MAIL_FAILURE_RATE", default: config.mailFailureRate, in: 0...1)
         config.mailDelay = try reader.double("MAIL_DELAY_MS", default: config.mailDelay * 1000, in: 0...600_000) / 1000
         return config

@@ -10,7 +10,7 @@ public enum MiniCompeteCommand {
 
           serve              migrate, seed an empty database, run the API, the web UI, the job
                              worker and the reminder scheduler in one process (default)
-          api                the JSON API on API_PORT only
+          api                the JSON API on API_PORT, with the reminder scheduler
           web                the web UI on WEB_PORT only
           worker             the job worker and reminder scheduler only (run as many as you like)
           migrate            apply database migrations and exit
@@ -72,15 +72,15 @@ public enum MiniCompeteCommand {
             case "jobs":
                 try await JobsCommand.run(rest, system: system)
             case "worker", "web":
-                if command == "web" { system.hostWeb() } else { system.host([.worker, .janitor]) }
+                if command == "web" { system.hostWeb() } else { system.host([.worker, .scheduler, .janitor]) }
                 try await app.asyncBoot()
                 let signal = await Signals.waitForTermination()
                 app.logger.notice("\(command) stopping: finishing the work in hand", metadata: ["signal": "\(signal)"])
             case "api":
-                system.host([.janitor])
+                system.host([.scheduler, .janitor])
                 try await serveUntilSignal(app, config: config)
             default:
-                system.host([.worker, .janitor])
+                system.host([.worker, .scheduler, .janitor])
                 system.hostWeb()
                 try await system.seedIfEmpty()
                 try await serveUntilSignal(app, config: config)

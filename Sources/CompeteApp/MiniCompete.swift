@@ -12,8 +12,11 @@ import Vapor
 
 /// The long-running parts a process can host besides the HTTP server.
 public enum BackgroundRole: Sendable {
-    /// Outbox relay and job worker, plus the reminder scheduler.
+    /// Outbox relay and job worker.
     case worker
+    /// Enqueues reminders of competitions about to start; safe in any number of processes
+    /// (each reminder is admitted once by the database).
+    case scheduler
     /// Purges expired idempotency records.
     case janitor
 }
@@ -61,7 +64,10 @@ public struct MiniCompete: Sendable {
             policy: IdempotencyPolicy(lease: config.idempotencyLease), effects: effects
         )
         let mailbox = SQLMailbox(context: context)
-        let queue = SQLJobQueue(context: context)
+        let queue: any JobQueue = redis.map {
+            RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisKeyPrefix,
+                          redriveAfter: config.jobRedriveAfter)
+        } ?? SQLJobQueue(context: context)
         let tokens = await TokenService(
             secret: try JWTSecret.resolve(config, logger: app.logger), ttl: config.jwtTTL, now: effects.now
         )
@@ -128,6 +134,8 @@ public struct MiniCompete: Sendable {
             repeaters.append(Repeater(name: "worker", interval: .milliseconds(Int(config.workerPollInterval * 1000)), logger: logger) {
                 try await worker.tick() > 0
             })
+        }
+        if roles.contains(.scheduler) {
             let scheduler = self.scheduler
             repeaters.append(Repeater(name: "reminder scheduler", interval: .milliseconds(Int(config.reminderInterval * 1000)), logger: logger) {
                 let scheduled = try await scheduler.tick()

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where jobs wait, are claimed under a lease, and end: completed or dead-lettered. The SQL
-/// implementation uses `FOR UPDATE SKIP LOCKED` on PostgreSQL; a Redis transport can follow.
+/// implementation keeps jobs in the database (`FOR UPDATE SKIP LOCKED` on PostgreSQL); the Redis
+/// one keeps them in Redis and the outbox rows in the database until each job is finished.
 public protocol JobQueue: Sendable {
     /// Moves committed outbox rows into the queue, at most once each; returns how many.
     func relayOutbox(limit: Int, now: Date) async throws -> Int

@@ -18,34 +18,51 @@ public struct RedisIdempotencyStore: IdempotencyStore {
         "mc:idem:\(userId.uuidString.lowercased()):\(key)"
     }
 
+    /// How long `begin` keeps trying while Redis cannot be reached, so a Redis restart is ridden
+    /// through instead of answered with 503.
+    static let outageGrace: Duration = .seconds(3)
+
     public func begin(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
-        do {
-            return try await claim(request, now: now, policy: policy)
-        } catch is RedisError {
-            // Without the lock we cannot tell a duplicate from a first request: refuse for now.
-            throw DomainError.temporarilyUnavailable(retryAfterSeconds: 5)
+        // One token for every try: if a try's SET ran but its reply was lost, the next try
+        // finds the lock holding this token and knows it is ours.
+        let token = UUID()
+        let giveUp = ContinuousClock.now + Self.outageGrace
+        while true {
+            do {
+                return try await claim(request, token: token, now: now, policy: policy)
+            } catch let error as RedisError {
+                let unreachable = switch error {
+                case .connection, .timeout: true
+                default: false
+                }
+                // Without the lock we cannot tell a duplicate from a first request: refuse for now.
+                guard unreachable, ContinuousClock.now < giveUp else { throw DomainError.temporarilyUnavailable(retryAfterSeconds: 5) }
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 
-    private func claim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
+    private func claim(_ request: IdempotencyRequest, token: UUID, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
         let key = request.key.value
         if let replay = try await finishedOutcome(request, now: now, policy: policy) { return replay }
-        let token = UUID()
         let lock = Self.lockKey(userId: request.userId, key: key)
-        let acquired = try await redis.set(
-            lock, to: RedisArgument("\(token.uuidString)|\(request.fingerprint)"),
-            onlyIfAbsent: true, expireAfterMilliseconds: Int(policy.lease * 1000)
+        let value = "\(token.uuidString)|\(request.fingerprint)"
+        var acquired = try await redis.set(
+            lock, to: RedisArgument(value), onlyIfAbsent: true, expireAfterMilliseconds: Int(policy.lease * 1000)
         )
-        guard acquired else {
+        if !acquired {
             let holder = try await redis.get(lock)
             if let holder, !holder.hasSuffix("|\(request.fingerprint)") { throw DomainError.idempotencyKeyReused }
+            acquired = holder == value
+        }
+        guard acquired else {
             // The holder may have finished between our two looks.
             if let replay = try await finishedOutcome(request, now: now, policy: policy) { return replay }
             throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
         }
         // An outcome may have been stored just before we took the lock.
         if let replay = try await finishedOutcome(request, now: now, policy: policy) {
-            _ = try await redis.eval(Self.compareAndDelete, keys: [lock], arguments: [RedisArgument(token.uuidString + "|" + request.fingerprint)])
+            _ = try await redis.eval(Self.compareAndDelete, keys: [lock], arguments: [RedisArgument(value)])
             return replay
         }
         return .started(IdempotencyLease(

@@ -115,25 +115,12 @@ public struct SQLJobQueue: JobQueue {
     }
 
     public func deadLetters(limit: Int) async throws -> [DeadLetter] {
-        try await context.sql.raw("""
-            SELECT job_id, type, payload, attempts, last_error, created_at, failed_at
-            FROM dead_letters ORDER BY failed_at DESC, job_id LIMIT \(bind: limit)
-            """).all().map { row in
-                DeadLetter(
-                    jobId: try row.decode(column: "job_id", as: UUID.self),
-                    type: try row.decode(column: "type", as: String.self),
-                    payload: try row.decode(column: "payload", as: String.self),
-                    attempts: try row.decode(column: "attempts", as: Int.self),
-                    lastError: try row.decode(column: "last_error", as: String.self),
-                    createdAt: try row.decode(column: "created_at", as: Date.self),
-                    failedAt: try row.decode(column: "failed_at", as: Date.self)
-                )
-            }
+        try await DeadLetterRows.list(limit: limit, on: context.sql)
     }
 
     public func requeueDead(ids: [UUID]?, now: Date) async throws -> Int {
         try await context.transaction { sql in
-            let filter: SQLQueryString = ids.map { "job_id IN \(SQLQueryString.list($0))" } ?? "1 = 1"
+            let filter = DeadLetterRows.filter(ids)
             let moved = try await sql.raw("""
                 INSERT INTO jobs (id, type, payload, status, attempts, run_at, created_at, updated_at)
                 SELECT job_id, type, payload, 'waiting', 0, \(bind: now), created_at, \(bind: now)

@@ -35,5 +35,6 @@ public enum Schema {
         M006CreateJobs(),
         M007CreateMailbox(),
         M008AddWaitlist(),
+        M009AddOutboxRelayedAt(),
     ]
 }
