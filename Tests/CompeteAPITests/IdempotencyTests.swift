@@ -102,13 +102,14 @@ import Testing
             let user = try await server.signup()
             let id = try await server.createCompetition(by: organizer)
             server.clock.freeze()
-            let began = ContinuousClock.now
             let path = "/api/competitions/\(id)/register"
             let fingerprint = IdempotencyGate.fingerprint(method: "POST", path: path, query: nil, body: [])
             let start = try await server.system.services.idempotency.begin(IdempotencyRequest(
                 userId: UUID(uuidString: user.id)!, key: try IdempotencyKey(header: "crashed"), fingerprint: fingerprint
             ))
             guard case .started = start else { throw TestFailure("expected a fresh lease") }
+            // The Redis lock was set before `begin` returned, so it is gone 5 s after this.
+            let began = ContinuousClock.now
 
             let busy = try await server.register(user, for: id, key: "crashed")
             #expect(busy.status == 409 && busy.code == "idempotency_request_in_progress")
