@@ -13,8 +13,6 @@ public protocol JobQueue: Sendable {
     func retry(_ job: Job, error: String, runAt: Date, now: Date) async throws
     /// Moves a job that will not be retried into the dead-letter store.
     func bury(_ job: Job, error: String, now: Date) async throws
-    /// Gives claimed jobs back unfinished (graceful shutdown), without using up an attempt.
-    func release(_ jobs: [Job], now: Date) async throws
     func stats() async throws -> QueueStats
     func deadLetters(limit: Int) async throws -> [DeadLetter]
     /// Re-queues dead letters (all of them when `ids` is nil) with fresh attempts; returns how many.

@@ -89,12 +89,6 @@ public struct RedisJobQueue: JobQueue {
         ))
     }
 
-    public func release(_ jobs: [Job], now: Date) async throws {
-        for job in jobs {
-            _ = try await settle(RedisJobScripts.release, job, keys: [active, waiting])
-        }
-    }
-
     public func stats() async throws -> QueueStats {
         let replies = try await redis.pipeline([["LLEN", waiting], ["ZCARD", delayed], ["ZCARD", active], ["GET", completed]])
         let counts = try replies.map { reply in

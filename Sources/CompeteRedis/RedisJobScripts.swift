@@ -77,16 +77,4 @@ enum RedisJobScripts {
         redis.call('DEL', key)
         return 1
         """
-
-    /// KEYS: active, waiting. ARGV: prefix, id, token. Gives a claim back unfinished, first in
-    /// line, without using up an attempt.
-    static let release = """
-        local key = ARGV[1] .. 'job:' .. ARGV[2]
-        if redis.call('HGET', key, 'token') ~= ARGV[3] then return 0 end
-        redis.call('ZREM', KEYS[1], ARGV[2])
-        redis.call('HDEL', key, 'token')
-        redis.call('HINCRBY', key, 'attempts', -1)
-        redis.call('RPUSH', KEYS[2], ARGV[2])
-        return 1
-        """
 }

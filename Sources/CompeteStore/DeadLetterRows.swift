@@ -21,8 +21,15 @@ enum DeadLetterRows {
             }
     }
 
-    /// `job_id IN (…)`, or every row when `ids` is nil.
-    static func filter(_ ids: [UUID]?) -> SQLQueryString {
-        ids.map { "job_id IN \(SQLQueryString.list($0))" } ?? "1 = 1"
+    /// Moves dead letters (all of them when `ids` is nil) back into a queue with `insert`, an
+    /// `INSERT … SELECT … FROM dead_letters WHERE <filter> … RETURNING id` built from the filter,
+    /// then deletes them; returns how many were inserted. Call it inside a transaction.
+    static func requeue(
+        _ ids: [UUID]?, on sql: any SQLDatabase, insert: (SQLQueryString) -> SQLQueryString
+    ) async throws -> Int {
+        let filter: SQLQueryString = ids.map { "job_id IN \(SQLQueryString.list($0))" } ?? "1 = 1"
+        let moved = try await sql.raw(insert(filter)).all().count
+        try await sql.raw("DELETE FROM dead_letters WHERE \(filter)").run()
+        return moved
     }
 }

@@ -61,15 +61,14 @@ public struct SQLJobLedger: JobLedger {
 
     public func requeueDead(ids: [UUID]?, now: Date) async throws -> Int {
         try await context.transaction { sql in
-            let filter = DeadLetterRows.filter(ids)
-            let moved = try await sql.raw("""
+            try await DeadLetterRows.requeue(ids, on: sql) { filter in
+                """
                 INSERT INTO outbox (id, topic, payload, created_at)
                 SELECT job_id, type, payload, created_at FROM dead_letters WHERE \(filter)
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
-                """).all().count
-            try await sql.raw("DELETE FROM dead_letters WHERE \(filter)").run()
-            return moved
+                """
+            }
         }
     }
 

@@ -87,16 +87,6 @@ public struct SQLJobQueue: JobQueue {
         }
     }
 
-    public func release(_ jobs: [Job], now: Date) async throws {
-        for job in jobs {
-            try await context.sql.raw("""
-                UPDATE jobs SET status = 'waiting', attempts = attempts - 1, claim_token = NULL,
-                    locked_until = NULL, updated_at = \(bind: now)
-                WHERE id = \(bind: job.id) AND claim_token = \(bind: job.claimToken)
-                """).run()
-        }
-    }
-
     public func stats() async throws -> QueueStats {
         guard let row = try await context.sql.raw("""
             SELECT (SELECT COUNT(*) FROM outbox) AS outbox,
@@ -120,16 +110,15 @@ public struct SQLJobQueue: JobQueue {
 
     public func requeueDead(ids: [UUID]?, now: Date) async throws -> Int {
         try await context.transaction { sql in
-            let filter = DeadLetterRows.filter(ids)
-            let moved = try await sql.raw("""
+            try await DeadLetterRows.requeue(ids, on: sql) { filter in
+                """
                 INSERT INTO jobs (id, type, payload, status, attempts, run_at, created_at, updated_at)
                 SELECT job_id, type, payload, 'waiting', 0, \(bind: now), created_at, \(bind: now)
                 FROM dead_letters WHERE \(filter)
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
-                """).all().count
-            try await sql.raw("DELETE FROM dead_letters WHERE \(filter)").run()
-            return moved
+                """
+            }
         }
     }
 }
