@@ -43,6 +43,8 @@ public struct AppConfig: Sendable {
     /// Redis queue: an outbox row relayed this long ago and still unfinished is relayed again
     /// (a no-op unless Redis lost the job).
     public var jobRedriveAfter: TimeInterval = 60
+    /// SQL queue: completed jobs are kept this long for inspection, then deleted.
+    public var jobRetention: TimeInterval = 7 * 86400
     public var mailFailureRate: Double = 0
     public var mailDelay: TimeInterval = 0
 
@@ -116,6 +118,7 @@ public struct AppConfig: Sendable {
         config.workerPollInterval = try reader.double("WORKER_POLL_MS", default: config.workerPollInterval * 1000, in: 10...60_000) / 1000
         config.reminderInterval = try reader.double("REMINDER_INTERVAL_SECONDS", default: config.reminderInterval, in: 1...86400)
         config.jobRedriveAfter = try reader.double("JOB_REDRIVE_AFTER_SECONDS", default: config.jobRedriveAfter, in: 1...86400)
+        config.jobRetention = try reader.double("JOB_RETENTION_HOURS", default: config.jobRetention / 3600, in: 0...87600) * 3600
         config.mailFailureRate = try reader.double("MAIL_FAILURE_RATE", default: config.mailFailureRate, in: 0...1)
         config.mailDelay = try reader.double("MAIL_DELAY_MS", default: config.mailDelay * 1000, in: 0...600_000) / 1000
         return config

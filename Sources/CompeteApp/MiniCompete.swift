@@ -17,7 +17,7 @@ public enum BackgroundRole: Sendable {
     /// Enqueues reminders of competitions about to start; safe in any number of processes
     /// (each reminder is admitted once by the database).
     case scheduler
-    /// Purges expired idempotency records.
+    /// Purges expired idempotency records and old completed jobs.
     case janitor
 }
 
@@ -144,10 +144,12 @@ public struct MiniCompete: Sendable {
             })
         }
         if roles.contains(.janitor) {
-            let idempotency = services.idempotency
-            repeaters.append(Repeater(name: "idempotency janitor", interval: .seconds(600), logger: logger) {
-                let removed = try await idempotency.purgeExpired()
-                if removed > 0 { logger.info("purged expired idempotency keys", metadata: ["count": "\(removed)"]) }
+            let (idempotency, queue, now, retention) = (services.idempotency, queue, effects.now, config.jobRetention)
+            repeaters.append(Repeater(name: "janitor", interval: .seconds(600), logger: logger) {
+                let keys = try await idempotency.purgeExpired()
+                if keys > 0 { logger.info("purged expired idempotency keys", metadata: ["count": "\(keys)"]) }
+                let jobs = try await queue.purgeCompleted(before: now().addingTimeInterval(-retention))
+                if jobs > 0 { logger.info("purged completed jobs", metadata: ["count": "\(jobs)"]) }
                 return false
             })
         }

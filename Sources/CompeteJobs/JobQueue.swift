@@ -13,6 +13,8 @@ public protocol JobQueue: Sendable {
     func retry(_ job: Job, error: String, runAt: Date, now: Date) async throws
     /// Moves a job that will not be retried into the dead-letter store.
     func bury(_ job: Job, error: String, now: Date) async throws
+    /// Deletes completed jobs finished before `cutoff` (kept for inspection until then); returns how many.
+    func purgeCompleted(before cutoff: Date) async throws -> Int
     func stats() async throws -> QueueStats
     func deadLetters(limit: Int) async throws -> [DeadLetter]
     /// Re-queues dead letters (all of them when `ids` is nil) with fresh attempts; returns how many.

@@ -89,6 +89,11 @@ public struct RedisJobQueue: JobQueue {
         ))
     }
 
+    /// Completed jobs leave Redis (and the outbox) as they complete; only their count remains.
+    public func purgeCompleted(before cutoff: Date) async throws -> Int {
+        0
+    }
+
     public func stats() async throws -> QueueStats {
         let replies = try await redis.pipeline([["LLEN", waiting], ["ZCARD", delayed], ["ZCARD", active], ["GET", completed]])
         let counts = try replies.map { reply in

@@ -87,6 +87,12 @@ public struct SQLJobQueue: JobQueue {
         }
     }
 
+    public func purgeCompleted(before cutoff: Date) async throws -> Int {
+        try await context.sql.raw("""
+            DELETE FROM jobs WHERE status = 'completed' AND updated_at < \(bind: cutoff) RETURNING id
+            """).all().count
+    }
+
     public func stats() async throws -> QueueStats {
         guard let row = try await context.sql.raw("""
             SELECT (SELECT COUNT(*) FROM outbox) AS outbox,

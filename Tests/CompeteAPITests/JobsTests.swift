@@ -70,6 +70,13 @@ import Testing
             #expect(try await server.request(.GET, "/api/users/me/mailbox", token: other.token).items.isEmpty)
             #expect(try await server.request(.GET, "/api/users/me/mailbox").status == 401)
             #expect(try await server.system.queue.stats().completed == 2)
+
+            // The janitor's sweep: completed jobs are kept for inspection, then deleted (the
+            // Redis queue keeps none, only their count).
+            let queue = server.system.queue
+            #expect(try await queue.purgeCompleted(before: server.clock.now().addingTimeInterval(-60)) == 0)
+            #expect(try await queue.purgeCompleted(before: server.clock.now().addingTimeInterval(60)) == (backend.usesRedis ? 0 : 2))
+            #expect(try await queue.stats().completed == (backend.usesRedis ? 2 : 0))
         }
     }
 
