@@ -43,26 +43,17 @@ public struct SQLCompetitionStore: CompetitionStore {
             """).first().map(CompetitionRow.decode)
     }
 
-    /// One round trip: the page carries the number of matches as a window count. Only a page
-    /// past the end has no row to carry it, and asks again.
     public func list(_ query: CompetitionQuery, now: Date) async throws -> Page<Competition> {
         let filter = self.filter(query, now: now)
         let rows = try await context.sql.raw("""
-            SELECT \(unsafeRaw: CompetitionRow.columns), COUNT(*) OVER () AS total FROM \(unsafeRaw: CompetitionRow.from)
+            SELECT \(unsafeRaw: CompetitionRow.columns) FROM \(unsafeRaw: CompetitionRow.from)
             WHERE \(filter)
             ORDER BY c.start_date, c.reg_deadline, c.id
             LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
             """).all()
-        let total: Int
-        if let first = rows.first {
-            total = try first.decode(column: "total", as: Int.self)
-        } else if query.offset == 0 {
-            total = 0
-        } else {
-            total = try await context.sql.raw("""
-                SELECT COUNT(*) AS total FROM competitions c WHERE \(filter)
-                """).first()?.decode(column: "total", as: Int.self) ?? 0
-        }
+        let total = try await context.sql.raw("""
+            SELECT COUNT(*) AS total FROM competitions c WHERE \(filter)
+            """).first()?.decode(column: "total", as: Int.self) ?? 0
         return Page(items: try rows.map(CompetitionRow.decode), page: query.page, limit: query.limit, total: total)
     }
 
