@@ -24,21 +24,19 @@ extension SQLRegistrationStore {
         )
         let lease = recorder?.lease
         // Our pending key row, locked first; without it (lease lost) no seat is claimed.
-        let leaseHeld: SQLQueryString = if let lease, !lease.external {
-            """
-             AND EXISTS (SELECT 1 FROM lease_row)
-            """
-        } else { "" }
-        let leaseRow: SQLQueryString = if let lease, !lease.external {
-            """
-            lease_row AS (
-              SELECT 1 FROM idempotency_keys
-              WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key) AND lease_token = \(bind: lease.token)
-                AND response_status IS NULL
-              FOR UPDATE
-            ),
-            """
-        } else { "" }
+        var leaseRow: SQLQueryString = ""
+        var leaseHeld: SQLQueryString = ""
+        if let lease, !lease.external {
+            leaseRow = """
+                lease_row AS (
+                  SELECT 1 FROM idempotency_keys
+                  WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key) AND lease_token = \(bind: lease.token)
+                    AND response_status IS NULL
+                  FOR UPDATE
+                ),
+                """
+            leaseHeld = " AND EXISTS (SELECT 1 FROM lease_row)"
+        }
         let outcome: SQLQueryString
         if let recorder, let lease {
             let stored = recorder.render(.success(receipt))
