@@ -1,8 +1,9 @@
--- A PROPOSAL, not what the application does: the same registration as registration.sql with the
--- seat claim, registration, outbox row and stored answer in ONE autocommitted statement, so the
--- competition's row lock is held for one statement and the commit instead of four round trips,
--- and the server makes 2 round trips per registration instead of 7. Measured beside (a) so the
--- gain can be judged before anyone changes SQLRegistrationStore (see docs/benchmarks.md).
+-- (p) What the application does for a free seat since commit 1102730
+-- (SQLRegistrationStore+OneStatement.swift; keep in sync): the same registration as
+-- registration.sql with the seat claim, registration, outbox row and stored answer in ONE
+-- autocommitted statement, so the competition's row lock is held for one statement and the
+-- commit instead of four round trips, and the server makes 2 round trips per registration
+-- instead of 7. The application binds the ids, `now` and the rendered bodies as parameters.
 --   * lease:  our idempotency lease, locked first; lost lease → no seat is claimed at all.
 --   * reg:    no ON CONFLICT: a second active registration raises a unique violation, which
 --             aborts the whole statement (seat included); the application then diagnoses.

@@ -46,8 +46,18 @@ END {
   info("hot ÷ a-hot in the driver's protocol (-M extended)", ratio(hot, rps["pgbench a-hot-extended"]), "%6.2f")
   info("spread ÷ seed design (b-spread)", ratio(spread, rps["pgbench b-spread"]), "%6.2f")
   info("hot ÷ a-hot at the server's pool size (a-hot-pool)", ratio(hot, rps["pgbench a-hot-pool"]), "%6.2f")
-  info("proposal: p-hot ÷ a-hot (one statement, pgbench)", ratio(rps["pgbench p-hot"], rps["pgbench a-hot"]), "%6.2f")
-  info("proposal: p-spread ÷ a-spread", ratio(rps["pgbench p-spread"], rps["pgbench a-spread"]), "%6.2f")
+  info("p-hot ÷ a-hot (one statement vs transaction, pgbench)", ratio(rps["pgbench p-hot"], rps["pgbench a-hot"]), "%6.2f")
+  info("p-spread ÷ a-spread", ratio(rps["pgbench p-spread"], rps["pgbench a-spread"]), "%6.2f")
+  info("hot ÷ p-hot (the seat path's own statement)", ratio(hot, rps["pgbench p-hot"]), "%6.2f")
+  info("spread ÷ p-spread", ratio(spread, rps["pgbench p-spread"]), "%6.2f")
+  base = rps["postgres-base hot"]
+  if (base > 0) {
+    info("before/after: postgres hot ÷ postgres-base hot", ratio(hot, base), "%6.2f")
+    info("before/after: postgres spread ÷ postgres-base spread", ratio(spread, rps["postgres-base spread"]), "%6.2f")
+    info("before/after: postgres read-list ÷ base", ratio(rps["postgres read-list"], rps["postgres-base read-list"]), "%6.2f")
+    info("before/after: sqlite hot ÷ sqlite-base hot", ratio(rps["sqlite hot"], rps["sqlite-base hot"]), "%6.2f")
+    info("before/after: sqlite read-list ÷ base", ratio(rps["sqlite read-list"], rps["sqlite-base read-list"]), "%6.2f")
+  }
   info("a-hot drift: after ÷ before", ratio(rps["pgbench a-hot-after"], rps["pgbench a-hot"]), "%6.2f")
   for (label in cpu) info("server CPU seconds, whole " label " run incl. setup", cpu[label], "%6.1f")
   print ""

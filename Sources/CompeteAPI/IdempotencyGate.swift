@@ -39,9 +39,29 @@ struct IdempotencyGate: Sendable {
         }
         let idempotent = IdempotencyRequest(userId: principal.userId, key: key, fingerprint: Self.fingerprint(request))
 
-        let start: IdempotencyStart
+        switch try await begin({ try await service.beginDeferringClaim(idempotent) }) {
+        case .replay(let stored):
+            return replayed(stored)
+        case .started(let lease):
+            return try await perform(lease, render: render, work)
+        case .unclaimed(let lease):
+            do {
+                return try await perform(lease, render: render, work)
+            } catch DomainError.idempotencyRequestInProgress {
+                // Another request claimed the key while ours ran, and ours rolled back: answer
+                // exactly as if that one had claimed it before we started.
+                switch try await begin({ try await service.begin(idempotent) }) {
+                case .replay(let stored): return replayed(stored)
+                case .started(let lease), .unclaimed(let lease): return try await perform(lease, render: render, work)
+                }
+            }
+        }
+    }
+
+    /// Counts refusals of the key by kind.
+    private func begin(_ start: () async throws -> IdempotencyStart) async throws -> IdempotencyStart {
         do {
-            start = try await service.begin(idempotent)
+            return try await start()
         } catch DomainError.idempotencyKeyReused {
             DomainMetrics.idempotency("reused")
             throw DomainError.idempotencyKeyReused
@@ -49,34 +69,41 @@ struct IdempotencyGate: Sendable {
             DomainMetrics.idempotency("in_progress")
             throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: seconds)
         }
-        switch start {
-        case .replay(let stored):
-            DomainMetrics.idempotency("replayed")
-            return .stored(stored, replayed: true)
-        case .started(let lease):
-            DomainMetrics.idempotency("started")
-            // Remembers what the work's transaction stored, so the first answer is the same bytes.
-            let recorded = NIOLockedValueBox<(error: DomainError?, response: StoredResponse)?>(nil)
-            let recorder = ResponseRecorder<Value>(lease: lease) { result in
-                let response = render(result)
-                let error: DomainError? = if case .failure(let e) = result { e } else { nil }
-                recorded.withLockedValue { $0 = (error, response) }
-                return response
-            }
-            do {
-                let value = try await work(recorder)
+    }
+
+    private func replayed(_ stored: StoredResponse) -> Response {
+        DomainMetrics.idempotency("replayed")
+        return .stored(stored, replayed: true)
+    }
+
+    /// Runs the work under `lease`; its transaction stores the outcome through the recorder.
+    private func perform<Value: Sendable>(
+        _ lease: IdempotencyLease,
+        render: @escaping @Sendable (Result<Value, DomainError>) -> StoredResponse,
+        _ work: (ResponseRecorder<Value>?) async throws -> Value
+    ) async throws -> Response {
+        DomainMetrics.idempotency("started")
+        // Remembers what the work's transaction stored, so the first answer is the same bytes.
+        let recorded = NIOLockedValueBox<(error: DomainError?, response: StoredResponse)?>(nil)
+        let recorder = ResponseRecorder<Value>(lease: lease) { result in
+            let response = render(result)
+            let error: DomainError? = if case .failure(let e) = result { e } else { nil }
+            recorded.withLockedValue { $0 = (error, response) }
+            return response
+        }
+        do {
+            let value = try await work(recorder)
+            try? await service.finished(lease)
+            return .stored(recorded.withLockedValue { $0?.response } ?? render(.success(value)))
+        } catch {
+            // A business outcome (e.g. competition_full) committed with the key: answer it.
+            if let outcome = recorded.withLockedValue({ $0 }), let domain = error as? DomainError, outcome.error == domain {
                 try? await service.finished(lease)
-                return .stored(recorded.withLockedValue { $0?.response } ?? render(.success(value)))
-            } catch {
-                // A business outcome (e.g. competition_full) committed with the key: answer it.
-                if let outcome = recorded.withLockedValue({ $0 }), let domain = error as? DomainError, outcome.error == domain {
-                    try? await service.finished(lease)
-                    return .stored(outcome.response)
-                }
-                // Rejected before it started, or failed unexpectedly: nothing stored, key freed.
-                try? await service.release(lease)
-                throw error
+                return .stored(outcome.response)
             }
+            // Rejected before it started, or failed unexpectedly: nothing stored, key freed.
+            try? await service.release(lease)
+            throw error
         }
     }
 

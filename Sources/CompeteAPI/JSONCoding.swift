@@ -6,11 +6,21 @@ import Vapor
 /// idempotent replay) is produced the same way.
 enum APIJSON {
     static func encode(_ value: some Encodable) -> [UInt8] {
+        if let writable = value as? any JSONWritable {
+            var json = JSONWriter()
+            writable.write(to: &json)
+            return json.bytes
+        }
+        return foundationEncode(value)
+    }
+
+    /// Everything without a hand-written body, and the reference `JSONWriterTests` compares to.
+    static func foundationEncode(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         // Sorted: Foundation's encoder on Linux does not keep declaration order, and equal values
         // must give equal bytes (e.g. the two login failures that must be indistinguishable).
-        // It costs CPU on big lists (docs/benchmarks.md); a hand-written encoder would avoid both.
+        // It costs CPU on big lists (docs/benchmarks.md), hence JSONWriter for the hot responses.
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
             return Array(try encoder.encode(value))

@@ -67,8 +67,9 @@ public struct IdempotencyLease: Sendable, Equatable {
     public let token: UUID
     public let fingerprint: String
     public let startedAt: Date
-    /// The in-flight lock lives outside the database (Redis); the database then holds only
-    /// finished outcomes, and storing one inserts it rather than updating a pending row.
+    /// No pending row in the database stands for this request: the in-flight lock lives in
+    /// Redis, or there is none (an `.unclaimed` start). Storing the outcome inserts it rather
+    /// than updating a pending row, and that insert is what claims the key.
     public let external: Bool
 
     public init(userId: UUID, key: String, token: UUID, fingerprint: String = "", startedAt: Date = Date(), external: Bool = false) {
@@ -112,6 +113,11 @@ public enum IdempotencyStart: Sendable, Equatable {
     case started(IdempotencyLease)
     /// The same request already finished: answer with its stored response.
     case replay(StoredResponse)
+    /// The key was unused when looked up and nothing was written: run the request; its
+    /// transaction claims the key together with the outcome (the lease is `external`). If
+    /// another request claimed it first, storing fails with `idempotencyRequestInProgress` and
+    /// the work rolls back; `begin` then tells what that other request left.
+    case unclaimed(IdempotencyLease)
 }
 
 /// Hands the work's transaction what it needs to store the outcome together with the work, so

@@ -16,6 +16,11 @@ public struct IdempotencyService: Sendable {
         try await store.begin(request, now: effects.now(), policy: policy)
     }
 
+    /// `begin` for the API: a new key may be left for the work's transaction to claim.
+    public func beginDeferringClaim(_ request: IdempotencyRequest) async throws -> IdempotencyStart {
+        try await store.beginDeferringClaim(request, now: effects.now(), policy: policy)
+    }
+
     public func release(_ lease: IdempotencyLease) async throws {
         try await store.release(lease)
     }

@@ -44,12 +44,22 @@ public protocol IdempotencyStore: Sendable {
     /// Claims the key or reports the earlier outcome. Throws `idempotencyKeyReused` or
     /// `idempotencyRequestInProgress`.
     func begin(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart
+    /// Like `begin`, but may leave a key never seen before unclaimed (`.unclaimed`): the work's
+    /// own transaction then claims it when it stores the outcome. Stores where that saves
+    /// nothing just `begin`.
+    func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart
     /// Forgets an in-flight key whose request ended without a storable outcome.
     func release(_ lease: IdempotencyLease) async throws
     /// The request's outcome is stored: drop whatever marks it as in flight.
     func finished(_ lease: IdempotencyLease) async throws
     /// Deletes outcomes older than the retention period; returns how many.
     func purge(createdBefore: Date) async throws -> Int
+}
+
+extension IdempotencyStore {
+    public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
+        try await begin(request, now: now, policy: policy)
+    }
 }
 
 /// The finished outcomes alone, for stores that keep in-flight locks elsewhere (Redis).

@@ -69,11 +69,27 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
     }
 
+    /// On SQLite a new key is only looked up (a read, no lock): claiming it here would be a
+    /// commit of its own, with its own fsync and write lock, right before the work's transaction
+    /// takes both again. Writers queue one at a time there anyway, so the work's transaction
+    /// claims the key when it inserts the outcome. PostgreSQL claims first, as `begin` does.
+    public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
+        guard context.flavor == .sqlite else { return try await begin(request, now: now, policy: policy) }
+        let known = try await context.sql.raw("""
+            SELECT 1 AS known FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: request.key.value)
+            """).first() != nil
+        if known { return try await begin(request, now: now, policy: policy) }
+        return .unclaimed(IdempotencyLease(
+            userId: request.userId, key: request.key.value, token: UUID(), fingerprint: request.fingerprint,
+            startedAt: now, external: true
+        ))
+    }
+
     /// Stores the outcome inside the caller's transaction. If the lease was taken over meanwhile,
     /// another request owns the key now: throwing rolls this request's work back.
     static func complete(_ lease: IdempotencyLease, with response: StoredResponse, on sql: any SQLDatabase) async throws {
         if lease.external {
-            // The lock is elsewhere: the first outcome inserted wins, any other rolls back.
+            // No pending row: the first outcome inserted wins, any other rolls back.
             let inserted = try await sql.raw("""
                 INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, response_status,
                                               response_content_type, response_body, created_at)
@@ -98,6 +114,7 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
     }
 
     public func release(_ lease: IdempotencyLease) async throws {
+        guard !lease.external else { return }  // no pending row was written
         try await context.sql.raw("""
             DELETE FROM idempotency_keys
             WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)

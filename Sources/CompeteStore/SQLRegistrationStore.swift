@@ -13,11 +13,18 @@ public struct SQLRegistrationStore: RegistrationStore {
     /// One transaction: claim a seat with a conditional UPDATE on the counter (the row lock
     /// serialises concurrent claims; no COUNT(*)); failing that, a waitlist place the same way;
     /// insert the registration (the partial unique index refuses a second active one), write the
-    /// outbox row and store the idempotent outcome.
+    /// outbox row and store the idempotent outcome. On PostgreSQL a free seat is first tried in
+    /// one statement (`registerSeat`); the transaction handles everything else.
     public func register(
         userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
         recorder: ResponseRecorder<RegistrationReceipt>?
     ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
+        if context.flavor == .postgres, let receipt = try await Self.registerSeat(
+            userId: userId, competitionId: competitionId, registrationId: registrationId, now: now,
+            recorder: recorder, on: context.sql
+        ) {
+            return .success(receipt)
+        }
         let dbNow = context.flavor.now
         return try await context.transaction { sql in
             var outcome: Result<RegistrationReceipt, RegistrationRejection>

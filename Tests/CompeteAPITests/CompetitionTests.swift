@@ -101,6 +101,11 @@ import Testing
             #expect(try await titles("status=closed") == ["100% Fun_Run"])
             let page2 = try await server.request(.GET, "/api/competitions?limit=2&page=2")
             #expect(page2.items.count == 1 && page2.json["total"] as? Int == 3 && page2.json["page"] as? Int == 2)
+            // Past the end no row carries the window count: the total is still right.
+            let beyond = try await server.request(.GET, "/api/competitions?limit=2&page=5")
+            #expect(beyond.items.isEmpty && beyond.json["total"] as? Int == 3)
+            let none = try await server.request(.GET, "/api/competitions?tags=nothing")
+            #expect(none.items.isEmpty && none.json["total"] as? Int == 0)
 
             for bad in ["limit=101", "limit=0", "page=0", "page=abc", "status=sold-out", "tags=bad%20tag"] {
                 let response = try await server.request(.GET, "/api/competitions?\(bad)")
