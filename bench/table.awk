@@ -58,6 +58,10 @@ END {
     info("before/after: sqlite hot ÷ sqlite-base hot", ratio(rps["sqlite hot"], rps["sqlite-base hot"]), "%6.2f")
     info("before/after: sqlite read-list ÷ base", ratio(rps["sqlite read-list"], rps["sqlite-base read-list"]), "%6.2f")
   }
+  if (rps["postgres+redis hot"] > 0) {
+    info("postgres+redis hot ÷ postgres hot (Redis locks)", ratio(rps["postgres+redis hot"], hot), "%6.2f")
+    info("postgres+redis spread ÷ postgres spread", ratio(rps["postgres+redis spread"], spread), "%6.2f")
+  }
   info("a-hot drift: after ÷ before", ratio(rps["pgbench a-hot-after"], rps["pgbench a-hot"]), "%6.2f")
   for (label in cpu) info("server CPU seconds, whole " label " run incl. setup", cpu[label], "%6.1f")
   print ""
