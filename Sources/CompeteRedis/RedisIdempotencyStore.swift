@@ -42,9 +42,10 @@ public struct RedisIdempotencyStore: IdempotencyStore {
         }
     }
 
+    /// The lock first, then the database: a first request (the common case) reads the database
+    /// once, after taking the lock, which also catches an outcome stored just before.
     private func claim(_ request: IdempotencyRequest, token: UUID, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
         let key = request.key.value
-        if let replay = try await finishedOutcome(request, now: now, policy: policy) { return replay }
         let lock = Self.lockKey(userId: request.userId, key: key)
         let value = "\(token.uuidString)|\(request.fingerprint)"
         var acquired = try await redis.set(
@@ -60,10 +61,17 @@ public struct RedisIdempotencyStore: IdempotencyStore {
             if let replay = try await finishedOutcome(request, now: now, policy: policy) { return replay }
             throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
         }
-        // An outcome may have been stored just before we took the lock.
-        if let replay = try await finishedOutcome(request, now: now, policy: policy) {
-            _ = try await redis.eval(Self.compareAndDelete, keys: [lock], arguments: [RedisArgument(value)])
-            return replay
+        // A retry of a finished request, or of one that reused the key for something else.
+        let finished: IdempotencyStart?
+        do {
+            finished = try await finishedOutcome(request, now: now, policy: policy)
+        } catch {
+            try? await unlock(lock, value)
+            throw error
+        }
+        if let finished {
+            try await unlock(lock, value)
+            return finished
         }
         return .started(IdempotencyLease(
             userId: request.userId, key: key, token: token, fingerprint: request.fingerprint, startedAt: now, external: true
@@ -90,10 +98,11 @@ public struct RedisIdempotencyStore: IdempotencyStore {
     }
 
     private func unlock(_ lease: IdempotencyLease) async throws {
-        _ = try await redis.eval(
-            Self.compareAndDelete, keys: [Self.lockKey(userId: lease.userId, key: lease.key)],
-            arguments: [RedisArgument(lease.token.uuidString + "|" + lease.fingerprint)]
-        )
+        try await unlock(Self.lockKey(userId: lease.userId, key: lease.key), "\(lease.token.uuidString)|\(lease.fingerprint)")
+    }
+
+    private func unlock(_ lock: String, _ value: String) async throws {
+        _ = try await redis.eval(Self.compareAndDelete, keys: [lock], arguments: [RedisArgument(value)])
     }
 
     /// Deletes the lock only if we still hold it (never someone else's lock after expiry).

@@ -64,6 +64,9 @@ import Testing
             let otherBody = try await server.request(.POST, "/api/competitions/\(first)/register", token: alice.token,
                                                      json: ["note": "different body"], headers: [("Idempotency-Key", "shared")])
             #expect(otherBody.status == 422 && otherBody.code == "idempotency_key_reused")
+            // The refused reuses left no lock behind: the original request still replays.
+            let retried = try await server.register(alice, for: first, key: "shared")
+            #expect(retried.status == 201 && retried.body == aliceFirst.body)
 
             // Bob's identical key is his own key: it runs, and never replays Alice's answer.
             let bobs = try await server.register(bob, for: first, key: "shared")
