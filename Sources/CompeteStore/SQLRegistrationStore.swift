@@ -5,6 +5,7 @@ import SQLKit
 
 public struct SQLRegistrationStore: RegistrationStore {
     let context: SQLContext
+    private let noSeat = NoSeatHints()
 
     public init(context: SQLContext) {
         self.context = context
@@ -14,17 +15,38 @@ public struct SQLRegistrationStore: RegistrationStore {
     /// serialises concurrent claims; no COUNT(*)); failing that, a waitlist place the same way;
     /// insert the registration (the partial unique index refuses a second active one), write the
     /// outbox row and store the idempotent outcome. On PostgreSQL a free seat is first tried in
-    /// one statement (`registerSeat`); the transaction handles everything else.
+    /// one statement (`registerSeat`), unless the competition was just found without one
+    /// (`NoSeatHints`); the transaction handles everything else.
     public func register(
         userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
         recorder: ResponseRecorder<RegistrationReceipt>?
     ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
-        if context.flavor == .postgres, let receipt = try await Self.registerSeat(
+        guard context.flavor == .postgres else {
+            return try await registerInTransaction(
+                userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, recorder: recorder
+            )
+        }
+        if !noSeat.isFull(competitionId), let receipt = try await Self.registerSeat(
             userId: userId, competitionId: competitionId, registrationId: registrationId, now: now,
             recorder: recorder, on: context.sql
         ) {
             return .success(receipt)
         }
+        let outcome = try await registerInTransaction(
+            userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, recorder: recorder
+        )
+        switch outcome {
+        case .success(let receipt) where receipt.status == .confirmed: noSeat.seatTaken(competitionId)
+        case .success, .failure(.full), .failure(.closed): noSeat.noSeat(competitionId)
+        case .failure: break
+        }
+        return outcome
+    }
+
+    private func registerInTransaction(
+        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
+        recorder: ResponseRecorder<RegistrationReceipt>?
+    ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
         let dbNow = context.flavor.now
         return try await context.transaction { sql in
             var outcome: Result<RegistrationReceipt, RegistrationRejection>

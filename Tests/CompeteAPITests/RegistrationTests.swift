@@ -70,6 +70,12 @@ import Testing
             // A freed seat is free at once.
             _ = try await server.request(.DELETE, "/api/competitions/\(id)/register", token: first.token)
             #expect(try await server.register(second, for: id).status == 201)
+            // So is a seat added by the organizer, right after a refusal.
+            let third = try await server.signup()
+            #expect(try await server.register(third, for: id).code == "competition_full")
+            #expect(try await server.request(.PATCH, "/api/competitions/\(id)", token: organizer.token, json: ["capacity": 2]).status == 200)
+            #expect(try await server.register(third, for: id).status == 201)
+            _ = try await server.request(.DELETE, "/api/competitions/\(id)/register", token: third.token)
 
             try await server.closeRegistration(id)
             _ = try await server.request(.DELETE, "/api/competitions/\(id)/register", token: second.token)
@@ -81,7 +87,7 @@ import Testing
             #expect(missing.status == 404 && missing.code == "not_found")
             let garbage = try await server.register(first, for: "not-a-uuid")
             #expect(garbage.status == 404 && garbage.code == "not_found")
-            #expect(try await server.outboxCount(topic: "registration:confirmation") == 2)
+            #expect(try await server.outboxCount(topic: "registration:confirmation") == 3)
         }
     }
 
