@@ -10,6 +10,8 @@ public struct APIServices: Sendable {
     public let mailbox: MailboxService
     public let tokens: TokenService
     public let effects: Effects
+    /// Kept answers of the public competition reads.
+    public let reads: ReadCache
     public let health: HealthCheck
     /// Base of the web UI's links (calendar events point at the competition's page).
     public let publicWebURL: String
@@ -19,7 +21,7 @@ public struct APIServices: Sendable {
 
     public init(
         auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
-        idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, health: HealthCheck,
+        idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
         publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String
     ) {
         self.auth = auth
@@ -29,6 +31,7 @@ public struct APIServices: Sendable {
         self.mailbox = mailbox
         self.tokens = tokens
         self.effects = effects
+        self.reads = reads
         self.health = health
         self.publicWebURL = publicWebURL
         self.metrics = metrics

@@ -16,19 +16,22 @@ struct CompetitionController: RouteCollection {
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
-        let page = try await services.competitions.list(try CompetitionQueryParser.parse(req))
-        return pageResponse(page)
+        try await services.reads.answer(req) {
+            .json(pageResponse(try await services.competitions.list(try CompetitionQueryParser.parse(req))))
+        }
     }
 
     @Sendable func mine(_ req: Request) async throws -> Response {
         let principal = try await req.principal(services.tokens)
         let page = try await services.competitions.mine(principal, try CompetitionQueryParser.parse(req))
-        return pageResponse(page)
+        return .json(pageResponse(page))
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
-        let competition = try await services.competitions.get(try req.uuidParameter("id"))
-        return .json(CompetitionResponse(competition, now: services.effects.now()))
+        try await services.reads.answer(req) {
+            let competition = try await services.competitions.get(try req.uuidParameter("id"))
+            return .json(CompetitionResponse(competition, now: services.effects.now()))
+        }
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
@@ -62,12 +65,12 @@ struct CompetitionController: RouteCollection {
         try await services.calendarResponse(competitionId: try req.uuidParameter("id"))
     }
 
-    private func pageResponse(_ page: Page<Competition>) -> Response {
+    private func pageResponse(_ page: Page<Competition>) -> PageResponse<CompetitionResponse> {
         let now = services.effects.now()
-        return .json(PageResponse(
+        return PageResponse(
             items: page.items.map { CompetitionResponse($0, now: now) },
             page: page.page, limit: page.limit, total: page.total
-        ))
+        )
     }
 
 }

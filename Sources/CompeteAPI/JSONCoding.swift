@@ -93,10 +93,17 @@ enum APIJSON {
     }
 }
 
+extension StoredResponse {
+    /// A JSON answer with the API's encoder.
+    static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) -> StoredResponse {
+        StoredResponse(status: Int(status.code), contentType: "application/json", body: APIJSON.encode(value))
+    }
+}
+
 extension Response {
     /// A JSON response with the API's encoder.
     static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) -> Response {
-        stored(StoredResponse(status: Int(status.code), contentType: "application/json", body: APIJSON.encode(value)))
+        stored(.json(value, status: status))
     }
 
     /// Sends a stored (or about-to-be-stored) response exactly as recorded.

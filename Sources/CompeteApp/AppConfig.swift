@@ -45,6 +45,9 @@ public struct AppConfig: Sendable {
     public var jobRedriveAfter: TimeInterval = 60
     /// SQL queue: completed jobs are kept this long for inspection, then deleted.
     public var jobRetention: TimeInterval = 7 * 86400
+    /// SQLite mode: public competition reads are answered from memory while nothing changed,
+    /// for at most this long (0 turns that off). PostgreSQL never caches them.
+    public var readCacheTTL: TimeInterval = 1
     public var mailFailureRate: Double = 0
     public var mailDelay: TimeInterval = 0
 
@@ -119,6 +122,7 @@ public struct AppConfig: Sendable {
         config.reminderInterval = try reader.double("REMINDER_INTERVAL_SECONDS", default: config.reminderInterval, in: 1...86400)
         config.jobRedriveAfter = try reader.double("JOB_REDRIVE_AFTER_SECONDS", default: config.jobRedriveAfter, in: 1...86400)
         config.jobRetention = try reader.double("JOB_RETENTION_HOURS", default: config.jobRetention / 3600, in: 0...87600) * 3600
+        config.readCacheTTL = try reader.double("READ_CACHE_MS", default: config.readCacheTTL * 1000, in: 0...60_000) / 1000
         config.mailFailureRate = try reader.double("MAIL_FAILURE_RATE", default: config.mailFailureRate, in: 0...1)
         config.mailDelay = try reader.double("MAIL_DELAY_MS", default: config.mailDelay * 1000, in: 0...600_000) / 1000
         return config

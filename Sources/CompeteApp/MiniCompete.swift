@@ -79,7 +79,8 @@ public struct MiniCompete: Sendable {
         }
         let services = APIServices(
             auth: auth, competitions: competitions, registrations: registrations, idempotency: idempotency,
-            mailbox: MailboxService(reader: mailbox), tokens: tokens, effects: effects, health: health,
+            mailbox: MailboxService(reader: mailbox), tokens: tokens, effects: effects,
+            reads: ReadCache(version: context.catalogVersion, ttl: config.readCacheTTL, now: effects.now), health: health,
             publicWebURL: config.messageLinks.webBase,
             metrics: MetricsEndpoint { await Telemetry.render(queue: queue) },
             corsOrigin: config.corsOrigin ?? config.messageLinks.webBase

@@ -13,7 +13,7 @@ public struct SQLCompetitionStore: CompetitionStore {
         _ content: CompetitionContent, id: UUID, organizerId: UUID, now: Date,
         recorder: ResponseRecorder<Competition>?
     ) async throws -> Competition {
-        try await context.transaction { sql in
+        try await context.transaction(touchingCompetitions: true) { sql in
             try await sql.raw("""
                 INSERT INTO competitions (id, title, description, tags, capacity, waitlist_capacity, reg_deadline,
                                           start_date, organizer_id, created_at, updated_at)
@@ -92,7 +92,7 @@ public struct SQLCompetitionStore: CompetitionStore {
     ) async throws -> Competition? {
         let flavor = context.flavor
         let lock = flavor.forUpdate
-        return try await context.transaction { sql in
+        return try await context.transaction(touchingCompetitions: true) { sql in
             guard let current = try await Self.find(id: id, on: sql, lock: lock) else { return nil }
             let content = try change(current)
             try await sql.raw("""

@@ -1,4 +1,6 @@
+import CompeteCore
 import FluentKit
+import FluentSQLiteDriver
 import Foundation
 import Metrics
 import SQLKit
@@ -12,6 +14,7 @@ public struct SQLContext: Sendable {
     /// leaves the other connections free for reads. Other processes on the same file are still
     /// handled by SQLite's own locking.
     private let writers: WriterQueue?
+    private let catalog = CatalogVersion()
 
     public init(database: any Database) {
         self.database = database
@@ -19,10 +22,19 @@ public struct SQLContext: Sendable {
         self.writers = flavor == .sqlite ? WriterQueue() : nil
     }
 
+    /// Moves on after every transaction that says it touches competitions. Nil on PostgreSQL:
+    /// other instances write there too, and this process cannot see their writes.
+    public var catalogVersion: CatalogVersion? { flavor == .sqlite ? catalog : nil }
+
     var sql: any SQLDatabase { Self.sql(database) }
 
     /// Runs `body` on one connection inside BEGIN … COMMIT, rolling back if it throws.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// `touchingCompetitions`: the body may change a competition or its counts; the catalog
+    /// version moves on when the transaction has ended, whichever way.
+    func transaction<T: Sendable>(
+        touchingCompetitions: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        defer { if touchingCompetitions { catalog.advance() } }
         guard let writers else { return try await run(body) }
         await writers.acquire()
         do {
@@ -39,20 +51,33 @@ public struct SQLContext: Sendable {
     private static let transactionsInFlight = Meter(label: "db_transactions_in_flight")
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let begin = flavor.begin
-        return try await database.withConnection { connection in
-            Self.transactionsInFlight.increment()
-            defer { Self.transactionsInFlight.decrement() }
-            let sql = Self.sql(connection)
-            try await sql.raw("\(unsafeRaw: begin)").run()
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
+        // SQLite: the statements go straight to the connection. Through Fluent's pooled database
+        // each one would be a job on the thread pool whose result (and every row) hops to the
+        // event loop and then to the task; the connection's own async API resumes the task
+        // directly, and the writer holds SQLite's lock that much shorter (docs/benchmarks.md).
+        if let sqlite = database as? any SQLiteDatabase {
+            return try await sqlite.withConnection { (connection: SQLiteConnection) async throws -> T in
+                try await Self.inTransaction(connection.sql(), begin: flavor.begin, body)
             }
+        }
+        return try await database.withConnection { connection in
+            try await Self.inTransaction(Self.sql(connection), begin: flavor.begin, body)
+        }
+    }
+
+    private static func inTransaction<T: Sendable>(
+        _ sql: any SQLDatabase, begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        transactionsInFlight.increment()
+        defer { transactionsInFlight.decrement() }
+        try await sql.raw("\(unsafeRaw: begin)").run()
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
         }
     }
 

@@ -48,7 +48,7 @@ public struct SQLRegistrationStore: RegistrationStore {
         recorder: ResponseRecorder<RegistrationReceipt>?
     ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
         let dbNow = context.flavor.now
-        return try await context.transaction { sql in
+        return try await context.transaction(touchingCompetitions: true) { sql in
             var outcome: Result<RegistrationReceipt, RegistrationRejection>
             if let place = try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, on: sql) {
                 outcome = try await Self.insertRegistration(
@@ -147,7 +147,7 @@ public struct SQLRegistrationStore: RegistrationStore {
 
     public func cancel(userId: UUID, competitionId: UUID, now: Date) async throws -> CancellationReceipt? {
         let flavor = context.flavor
-        return try await context.transaction { sql in
+        return try await context.transaction(touchingCompetitions: true) { sql in
             // Lock the competition first: every change to its seats and waitlist queues here.
             guard try await sql.raw("""
                 SELECT id FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forUpdate)
