@@ -32,14 +32,17 @@ public struct ReadCache: Sendable {
 
     /// The kept answer for the request's path and query, or `compute`'s, kept when it is a 200.
     func answer(_ req: Request, _ compute: () async throws -> StoredResponse) async throws -> Response {
-        guard let version else { return .stored(try await compute()) }
-        let key = req.url.string
+        .stored(try await answer(key: req.url.string, compute))
+    }
+
+    func answer(key: String, _ compute: () async throws -> StoredResponse) async throws -> StoredResponse {
+        guard let version else { return try await compute() }
         let now = now()
         let current = version.current
         if let entry = entries.withLockedValue({ $0[key] }), entry.version == current,
            abs(now.timeIntervalSince(entry.computedAt)) < ttl {
             Self.hits.increment()
-            return .stored(entry.response)
+            return entry.response
         }
         Self.misses.increment()
         // `current` was read before computing: a write committed meanwhile has moved the
@@ -51,7 +54,7 @@ public struct ReadCache: Sendable {
                 entries[key] = Entry(version: current, computedAt: now, response: response)
             }
         }
-        return .stored(response)
+        return response
     }
 
     private static let hits = Counter(label: "read_cache_requests_total", dimensions: [("outcome", "hit")])

@@ -37,14 +37,18 @@ public struct MiniCompete: Sendable {
     public static func build(_ app: Application, config: AppConfig, effects: Effects = Effects()) async throws -> MiniCompete {
         app.logger.logLevel = config.logLevel
         Telemetry.bootstrap()
-        try configureDatabase(app, config)
+        let sqliteFile = try configureDatabase(app, config)
         Gauge(label: "db_pool_connections_max").record(
             (config.databaseURL == nil ? 1 : config.dbPoolSize) * System.coreCount)
         app.migrations.add(Schema.migrations)
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.apiPort
 
-        let context = SQLContext(database: app.db)
+        let writer = sqliteFile.map {
+            SQLiteWriter(path: $0, threadPool: app.threadPool, eventLoop: app.eventLoopGroup.any(), logger: app.logger)
+        }
+        if let writer { app.lifecycle.use(SQLiteWriterShutdown(writer: writer)) }
+        let context = SQLContext(database: app.db, sqliteWriter: writer)
         let users = SQLUserStore(context: context)
         let hasher = BcryptPasswordHasher(threadPool: app.threadPool, cost: config.bcryptCost)
         let throttle = LoginThrottlePolicy(maxFailures: config.loginMaxFailures, window: config.loginWindow)
@@ -176,7 +180,8 @@ public struct MiniCompete: Sendable {
         try await seed()
     }
 
-    private static func configureDatabase(_ app: Application, _ config: AppConfig) throws {
+    /// Returns the SQLite file's path, nil on PostgreSQL.
+    private static func configureDatabase(_ app: Application, _ config: AppConfig) throws -> String? {
         if let url = config.databaseURL {
             do {
                 app.databases.use(try .postgres(
@@ -185,11 +190,23 @@ public struct MiniCompete: Sendable {
             } catch {
                 throw AppConfig.Invalid(description: "DATABASE_URL is not a valid postgres:// or postgresql:// URL")
             }
+            return nil
         } else {
             try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
             let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("mini-compete.sqlite").path
             app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+            return path
         }
+    }
+}
+
+/// Closes SQLite's writer connection when the application shuts down (registered before the
+/// background roles, so after they have stopped).
+struct SQLiteWriterShutdown: LifecycleHandler {
+    let writer: SQLiteWriter
+
+    func shutdownAsync(_ application: Application) async {
+        await writer.close()
     }
 }
 

@@ -9,17 +9,16 @@ import SQLKit
 public struct SQLContext: Sendable {
     let database: any Database
     let flavor: SQLFlavor
-    /// SQLite admits one writer at a time. Queueing writers here, before they take a
-    /// connection, keeps them from spinning in SQLite's busy handler (which burns a core) and
-    /// leaves the other connections free for reads. Other processes on the same file are still
-    /// handled by SQLite's own locking.
-    private let writers: WriterQueue?
+    /// SQLite admits one writer at a time: transactions queue for the writer's own connection
+    /// (see `SQLiteWriter`). Nil on PostgreSQL, and for contexts made without one (tests), whose
+    /// transactions take a pooled connection and rely on SQLite's own locking.
+    private let writer: SQLiteWriter?
     private let catalog = CatalogVersion()
 
-    public init(database: any Database) {
+    public init(database: any Database, sqliteWriter: SQLiteWriter? = nil) {
         self.database = database
         self.flavor = SQLFlavor(Self.sql(database))
-        self.writers = flavor == .sqlite ? WriterQueue() : nil
+        self.writer = flavor == .sqlite ? sqliteWriter : nil
     }
 
     /// Moves on after every transaction that says it touches competitions. Nil on PostgreSQL:
@@ -35,32 +34,23 @@ public struct SQLContext: Sendable {
         touchingCompetitions: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         defer { if touchingCompetitions { catalog.advance() } }
-        guard let writers else { return try await run(body) }
-        await writers.acquire()
+        guard let writer else { return try await run(body) }
+        let connection = try await writer.acquire()
         do {
-            let result = try await run(body)
-            await writers.release()
+            let result = try await Self.inTransaction(connection.sql(), begin: flavor.begin, body)
+            await writer.release()
             return result
         } catch {
-            await writers.release()
+            await writer.release()
             throw error
         }
     }
 
-    /// Pooled connections held by transactions right now (exported as a gauge).
+    /// Connections held by transactions right now (exported as a gauge).
     private static let transactionsInFlight = Meter(label: "db_transactions_in_flight")
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        // SQLite: the statements go straight to the connection. Through Fluent's pooled database
-        // each one would be a job on the thread pool whose result (and every row) hops to the
-        // event loop and then to the task; the connection's own async API resumes the task
-        // directly, and the writer holds SQLite's lock that much shorter (docs/benchmarks.md).
-        if let sqlite = database as? any SQLiteDatabase {
-            return try await sqlite.withConnection { (connection: SQLiteConnection) async throws -> T in
-                try await Self.inTransaction(connection.sql(), begin: flavor.begin, body)
-            }
-        }
-        return try await database.withConnection { connection in
+        try await database.withConnection { connection in
             try await Self.inTransaction(Self.sql(connection), begin: flavor.begin, body)
         }
     }
@@ -98,27 +88,5 @@ public struct SQLContext: Sendable {
             preconditionFailure("CompeteStore needs an SQL database (SQLite or PostgreSQL)")
         }
         return sql
-    }
-}
-
-/// A first-come, first-served lock for async code.
-actor WriterQueue {
-    private var held = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    func acquire() async {
-        guard held else {
-            held = true
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty {
-            held = false
-        } else {
-            waiting.removeFirst().resume()
-        }
     }
 }

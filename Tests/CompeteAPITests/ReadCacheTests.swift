@@ -1,0 +1,117 @@
+@testable import CompeteAPI
+import CompeteCore
+import Foundation
+import SQLKit
+import Testing
+
+/// The public competition reads answered from memory (SQLite mode, `READ_CACHE_MS`): every
+/// write through the application shows at once, a write behind its back only after the expiry,
+/// and PostgreSQL (or a zero expiry) always reads the database.
+@Suite struct ReadCacheTests {
+    @Test(arguments: Backend.all)
+    func writesThroughTheApplicationShowAtOnce(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let (first, second) = (try await server.signup(), try await server.signup())
+            let id = try await server.createCompetition(by: organizer, title: "Cached Cup", capacity: 1)
+            #expect(try await Self.seen(server, id) == Self.State(title: "Cached Cup", registered: 0, waitlisted: 0, total: 1))
+
+            #expect(try await server.register(first, for: id).status == 201)
+            #expect(try await Self.seen(server, id) == Self.State(title: "Cached Cup", registered: 1, waitlisted: 0, total: 1))
+
+            let renamed = try await server.request(.PATCH, "/api/competitions/\(id)", token: organizer.token,
+                                                   json: ["title": "Renamed Cup", "waitlistCapacity": 5])
+            #expect(renamed.status == 200)
+            #expect(try await Self.seen(server, id) == Self.State(title: "Renamed Cup", registered: 1, waitlisted: 0, total: 1))
+
+            #expect(try await server.register(second, for: id).json["status"] as? String == "waitlisted")
+            #expect(try await Self.seen(server, id) == Self.State(title: "Renamed Cup", registered: 1, waitlisted: 1, total: 1))
+
+            // The cancellation hands the seat to the waitlist in the same transaction.
+            let cancelled = try await server.request(.DELETE, "/api/competitions/\(id)/register", token: first.token)
+            #expect(cancelled.status == 200)
+            #expect(try await Self.seen(server, id) == Self.State(title: "Renamed Cup", registered: 1, waitlisted: 0, total: 1))
+
+            _ = try await server.createCompetition(by: organizer, title: "Second Cup")
+            #expect(try await Self.seen(server, id).total == 2)
+        }
+    }
+
+    @Test func sqliteAnswersFromMemoryUntilTheExpiry() async throws {
+        try await withServer(.sqlite) { server in
+            server.clock.freeze()
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createCompetition(by: organizer, title: "Before")
+            #expect(try await Self.seen(server, id).title == "Before")
+
+            // Another process writing the file: this one cannot know until its answers expire.
+            try await Self.renameBehindTheBack(server, id, to: "After")
+            #expect(try await Self.seen(server, id).title == "Before")
+            server.clock.advance(by: 0.9)
+            #expect(try await Self.seen(server, id).title == "Before")
+            server.clock.advance(by: 0.2)
+            #expect(try await Self.seen(server, id).title == "After")
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func withoutTheCacheEveryReadSeesTheDatabase(backend: Backend) async throws {
+        // PostgreSQL never caches (other instances write too); SQLite with READ_CACHE_MS=0.
+        try await withServer(backend, configure: { if backend == .sqlite { $0.readCacheTTL = 0 } }) { server in
+            server.clock.freeze()
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createCompetition(by: organizer, title: "Before")
+            #expect(try await Self.seen(server, id).title == "Before")
+            try await Self.renameBehindTheBack(server, id, to: "After")
+            #expect(try await Self.seen(server, id).title == "After")
+        }
+    }
+
+    /// The race the catalog version closes: a write committed while an answer was being computed
+    /// leaves that answer unused afterwards. Errors are never kept.
+    @Test func anAnswerComputedAcrossAWriteIsNotKept() async throws {
+        let version = CatalogVersion()
+        let cache = ReadCache(version: version, ttl: 60, now: { Date(timeIntervalSince1970: 1_000) })
+        func answer(_ text: String, status: Int = 200, during: @escaping () -> Void = {}) -> () async throws -> StoredResponse {
+            { during(); return StoredResponse(status: status, contentType: "application/json", body: Array(text.utf8)) }
+        }
+        func body(_ response: StoredResponse) -> String { String(decoding: response.body, as: UTF8.self) }
+
+        #expect(body(try await cache.answer(key: "/a", answer("old", during: { version.advance() }))) == "old")
+        #expect(body(try await cache.answer(key: "/a", answer("new"))) == "new", "computed before the write: not kept")
+        #expect(body(try await cache.answer(key: "/a", answer("unused"))) == "new", "kept")
+        version.advance()
+        #expect(body(try await cache.answer(key: "/a", answer("newer"))) == "newer")
+        #expect(body(try await cache.answer(key: "/b", answer("missing", status: 404))) == "missing")
+        #expect(body(try await cache.answer(key: "/b", answer("found"))) == "found", "a 404 is not kept")
+    }
+
+    struct State: Equatable {
+        let title: String
+        let registered: Int
+        let waitlisted: Int
+        let total: Int
+    }
+
+    /// The competition as its own page and the list show it; both must agree.
+    private static func seen(_ server: TestServer, _ id: String) async throws -> State {
+        let shown = try await server.request(.GET, "/api/competitions/\(id)")
+        let list = try await server.request(.GET, "/api/competitions?limit=100")
+        let listed = try #require(list.items.first { $0["id"] as? String == id })
+        for field in ["title", "registeredCount", "waitlistCount"] {
+            #expect(String(describing: shown.json[field]) == String(describing: listed[field]), "\(field): page and list agree")
+        }
+        return State(
+            title: try #require(shown.json["title"] as? String),
+            registered: try #require(shown.json["registeredCount"] as? Int),
+            waitlisted: try #require(shown.json["waitlistCount"] as? Int),
+            total: try #require(list.json["total"] as? Int)
+        )
+    }
+
+    private static func renameBehindTheBack(_ server: TestServer, _ id: String, to title: String) async throws {
+        try await server.sql.raw("""
+            UPDATE competitions SET title = \(bind: title) WHERE id = \(bind: try #require(UUID(uuidString: id)))
+            """).run()
+    }
+}
