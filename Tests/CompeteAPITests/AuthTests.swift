@@ -38,7 +38,9 @@ import Testing
         try await withServer(backend, configure: { $0.loginMaxFailures = 3 }) { server in
             let user = try await server.signup()
             let wrong = try await server.request(.POST, "/api/auth/login", json: ["email": user.email, "password": "wrong-password"])
-            let unknown = try await server.request(.POST, "/api/auth/login", json: ["email": "nobody@example.com", "password": "wrong-password"])
+            // A fresh unknown address: with Redis the throttle outlives the server (and the run).
+            let nobody = "nobody-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+            let unknown = try await server.request(.POST, "/api/auth/login", json: ["email": nobody, "password": "wrong-password"])
             #expect(wrong.status == 401 && wrong.code == "invalid_credentials")
             #expect(wrong.body == unknown.body, "unknown email and wrong password must look the same")
 
