@@ -41,7 +41,10 @@ public struct SQLContext: Sendable {
         return try await Task(priority: .high) {
             let connection = try await writer.acquire()
             do {
-                let result = try await Self.inTransaction(connection.sql(), begin: begin, body)
+                let result = try await Self.inTransaction(connection.sql(), begin: begin, body) {
+                    // Possibly still inside the transaction: every later BEGIN would fail on it.
+                    await writer.discardConnection()
+                }
                 await writer.release()
                 return result
             } catch {
@@ -61,7 +64,8 @@ public struct SQLContext: Sendable {
     }
 
     private static func inTransaction<T: Sendable>(
-        _ sql: any SQLDatabase, begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        _ sql: any SQLDatabase, begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T,
+        rollbackFailed: @Sendable () async -> Void = {}
     ) async throws -> T {
         transactionsInFlight.increment()
         defer { transactionsInFlight.decrement() }
@@ -71,7 +75,7 @@ public struct SQLContext: Sendable {
             try await sql.raw("COMMIT").run()
             return result
         } catch {
-            try? await sql.raw("ROLLBACK").run()
+            do { try await sql.raw("ROLLBACK").run() } catch { await rollbackFailed() }
             throw error
         }
     }

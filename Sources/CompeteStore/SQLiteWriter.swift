@@ -48,6 +48,12 @@ public actor SQLiteWriter {
         }
     }
 
+    /// Closes the connection after a failed rollback (it may still be inside the transaction);
+    /// the next writer opens a new one. The caller holds the writer's turn.
+    func discardConnection() async {
+        await close()
+    }
+
     public func close() async {
         guard let connection else { return }
         self.connection = nil
