@@ -22,23 +22,22 @@ enum DomainMetrics {
         Counter(label: "idempotency_requests_total", dimensions: [("outcome", outcome)]).increment()
     }
 
-    /// The registration outcome a response stands for.
-    static func registrationOutcome(_ response: Response) -> String {
-        if response.headers.first(name: "Idempotent-Replayed") == "true" { return "replayed" }
-        switch response.status {
-        case .created: return "confirmed"
-        case .accepted: return "waitlisted"
-        default:
-            struct Body: Decodable { let code: String }
-            let code = (try? JSONDecoder().decode(Body.self, from: response.body.data ?? Data()))?.code
-            return switch code {
-            case "competition_full": "full"
-            case "registration_closed": "closed"
-            case "already_registered": "already"
-            case "not_found": "not_found"
-            case "idempotency_request_in_progress": "in_progress"
-            default: "other"
-            }
+    /// The `registrations_total` label of a registration's outcome.
+    static func registrationOutcome(_ result: Result<RegistrationReceipt, DomainError>) -> String {
+        switch result {
+        case .success(let receipt): receipt.status == .waitlisted ? "waitlisted" : "confirmed"
+        case .failure(let error): registrationOutcome(error)
+        }
+    }
+
+    static func registrationOutcome(_ error: DomainError) -> String {
+        switch error {
+        case .competitionFull: "full"
+        case .registrationClosed: "closed"
+        case .alreadyRegistered: "already"
+        case .notFound: "not_found"
+        case .idempotencyRequestInProgress: "in_progress"
+        default: "other"
         }
     }
 }

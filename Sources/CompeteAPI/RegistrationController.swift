@@ -1,4 +1,5 @@
 import CompeteCore
+import NIOConcurrencyHelpers
 import Vapor
 
 struct RegistrationController: RouteCollection {
@@ -48,17 +49,23 @@ extension APIServices {
         guard principal.role == .participant else {
             throw DomainError.forbidden("only participants may register for competitions")
         }
+        // The outcome as rendered (the last rendering is the one answered); a replay renders nothing.
+        let outcome = NIOLockedValueBox("other")
         do {
             let response = try await IdempotencyGate(service: idempotency).run(
                 req, principal: principal, key: idempotencyKey,
-                render: Self.renderRegistration
+                render: { result in
+                    outcome.withLockedValue { $0 = DomainMetrics.registrationOutcome(result) }
+                    return Self.renderRegistration(result)
+                }
             ) { recorder in
                 try await registrations.register(principal, competitionId: competitionId, recorder: recorder)
             }
-            DomainMetrics.registration(DomainMetrics.registrationOutcome(response))
+            let replayed = response.headers.first(name: "Idempotent-Replayed") == "true"
+            DomainMetrics.registration(replayed ? "replayed" : outcome.withLockedValue { $0 })
             return response
         } catch let error as DomainError {
-            DomainMetrics.registration(DomainMetrics.registrationOutcome(Problem(error).response()))
+            DomainMetrics.registration(DomainMetrics.registrationOutcome(error))
             throw error
         }
     }

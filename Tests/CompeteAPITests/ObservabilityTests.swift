@@ -22,6 +22,46 @@ import Testing
         }
     }
 
+    /// Each kind of answer under its own label, with and without a key. The counters are the
+    /// process's, shared with tests running meanwhile, so each must grow by at least ours.
+    @Test(arguments: Backend.all)
+    func registrationOutcomesAreLabelled(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createCompetition(by: organizer, capacity: 1)
+            let competition = try await server.request(.PATCH, "/api/competitions/\(id)", token: organizer.token,
+                                                       json: ["waitlistCapacity": 1])
+            #expect(competition.status == 200)
+            let (first, second, third) = (try await server.signup(), try await server.signup(), try await server.signup())
+            let before = try await Self.registrationCounts(server)
+
+            #expect(try await server.register(first, for: id, key: "o-1").status == 201)
+            #expect(try await server.register(first, for: id, key: "o-1").status == 201)   // replayed
+            #expect(try await server.register(first, for: id).code == "already_registered")
+            #expect(try await server.register(second, for: id, key: "o-2").status == 202)
+            #expect(try await server.register(third, for: id, key: "o-3").code == "competition_full")
+            #expect(try await server.register(third, for: id).code == "competition_full")
+            #expect(try await server.register(third, for: UUID().uuidString).code == "not_found")
+
+            let after = try await Self.registrationCounts(server)
+            let expected = ["confirmed": 1, "replayed": 1, "already": 1, "waitlisted": 1, "full": 2, "not_found": 1]
+            for (outcome, count) in expected {
+                #expect(after[outcome, default: 0] - before[outcome, default: 0] >= count, "\(outcome)")
+            }
+        }
+    }
+
+    private static func registrationCounts(_ server: TestServer) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for line in try await server.request(.GET, "/metrics").text.split(separator: "\n")
+        where line.hasPrefix(#"registrations_total{outcome=""#) {
+            let parts = line.split(separator: " ")
+            let outcome = parts[0].split(separator: "\"")[1]
+            counts[String(outcome)] = Int(Double(parts.last ?? "") ?? 0)
+        }
+        return counts
+    }
+
     @Test(arguments: Backend.all)
     func requestIdsAndCORS(backend: Backend) async throws {
         try await withServer(backend) { server in
