@@ -43,7 +43,7 @@ public struct SQLContext: Sendable {
             do {
                 let result = try await Self.inTransaction(connection.sql(), begin: begin, body) {
                     // Possibly still inside the transaction: every later BEGIN would fail on it.
-                    await writer.discardConnection()
+                    await writer.close()
                 }
                 await writer.release()
                 return result

@@ -48,12 +48,8 @@ public actor SQLiteWriter {
         }
     }
 
-    /// Closes the connection after a failed rollback (it may still be inside the transaction);
-    /// the next writer opens a new one. The caller holds the writer's turn.
-    func discardConnection() async {
-        await close()
-    }
-
+    /// At shutdown, and after a failed rollback (the connection may still be inside the
+    /// transaction): the next writer, if any, opens a new connection.
     public func close() async {
         guard let connection else { return }
         self.connection = nil
