@@ -35,7 +35,9 @@ public struct AuthService: Sendable {
     public func signup(_ input: SignupInput) async throws -> User {
         var errors: [FieldError] = []
         let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1–100 characters")) }
+        if name.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1–100 characters")) } else if Text.hasControlCharacters(name) {
+            errors.append(FieldError("name", "must not contain control characters"))
+        }
         let email = Self.normalizeEmail(input.email ?? "")
         if !Self.isPlausibleEmail(email) { errors.append(FieldError("email", "must be a valid email address")) }
         let password = input.password ?? ""
