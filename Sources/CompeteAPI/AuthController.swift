@@ -8,7 +8,7 @@ struct AuthController: RouteCollection {
         let auth = routes.grouped("auth")
         auth.post("signup", use: signup)
         auth.post("login", use: login)
-        auth.get("me", use: me)
+        auth.signedIn(services.tokens).get("me", use: me)
     }
 
     @Sendable func signup(_ req: Request) async throws -> Response {
@@ -35,7 +35,6 @@ struct AuthController: RouteCollection {
     }
 
     @Sendable func me(_ req: Request) async throws -> Response {
-        let principal = try await req.principal(services.tokens)
-        return .json(UserResponse(try await services.auth.user(for: principal)))
+        .json(UserResponse(try await services.auth.user(for: try req.principal)))
     }
 }

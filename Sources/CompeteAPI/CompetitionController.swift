@@ -7,12 +7,13 @@ struct CompetitionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let competitions = routes.grouped("competitions")
         competitions.get(use: list)
-        competitions.post(use: create)
-        competitions.get("mine", use: mine)
         competitions.get(":id", use: show)
-        competitions.patch(":id", use: update)
-        competitions.get(":id", "registrations", use: registrants)
         competitions.get(":id", "calendar.ics", use: calendar)
+        let signedIn = competitions.signedIn(services.tokens)
+        signedIn.post(use: create)
+        signedIn.get("mine", use: mine)
+        signedIn.patch(":id", use: update)
+        signedIn.get(":id", "registrations", use: registrants)
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
@@ -22,8 +23,7 @@ struct CompetitionController: RouteCollection {
     }
 
     @Sendable func mine(_ req: Request) async throws -> Response {
-        let principal = try await req.principal(services.tokens)
-        let page = try await services.competitions.mine(principal, try CompetitionQueryParser.parse(req))
+        let page = try await services.competitions.mine(try req.principal, try CompetitionQueryParser.parse(req))
         return .json(pageResponse(page))
     }
 
@@ -35,25 +35,20 @@ struct CompetitionController: RouteCollection {
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
-        let principal = try await req.principal(services.tokens)
         let draft = try APIJSON.decodeBody(CompetitionRequest.self, from: req).draft
-        let keys = req.headers[IdempotencyGate.header]
-        guard keys.count <= 1 else { throw DomainError.idempotencyKeyInvalid }
-        return try await services.createCompetitionResponse(req, principal: principal, draft: draft, idempotencyKey: keys.first)
+        return .created(try await services.competitions.create(by: try req.principal, draft, idempotency: try req.idempotencyCall()))
     }
 
     @Sendable func update(_ req: Request) async throws -> Response {
-        let principal = try await req.principal(services.tokens)
         let id = try req.uuidParameter("id")
         let draft = try APIJSON.decodeBody(CompetitionRequest.self, from: req).draft
-        let competition = try await services.competitions.update(by: principal, id: id, draft)
+        let competition = try await services.competitions.update(by: try req.principal, id: id, draft)
         return .json(CompetitionResponse(competition, now: services.effects.now()))
     }
 
     @Sendable func registrants(_ req: Request) async throws -> Response {
-        let principal = try await req.principal(services.tokens)
         let (competition, registrants) = try await services.competitions.registrants(
-            by: principal, competitionId: try req.uuidParameter("id")
+            by: try req.principal, competitionId: try req.uuidParameter("id")
         )
         let wantsCSV = req.query[String.self, at: "format"] == "csv"
             || req.headers.accept.contains { $0.mediaType == HTTPMediaType(type: "text", subType: "csv") }
@@ -79,36 +74,11 @@ extension APIServices {
     /// The competition's RFC 5545 event, as served by the API and by the web UI's "Add to calendar".
     public func calendarResponse(competitionId: UUID) async throws -> Response {
         let competition = try await competitions.get(competitionId)
-        let page = "\(publicWebURL)/competitions/\(competition.id.wire)"
+        let page = SiteURL.competition(competition.id).absolute(on: publicWebURL)
         return Response(status: .ok, headers: [
             "Content-Type": ICalendar.contentType,
             "Content-Disposition": "inline; filename=\"competition-\(competition.id.wire).ics\"",
         ], body: .init(string: ICalendar.event(for: competition, pageURL: page)))
-    }
-
-    /// Creates a competition exactly as `POST /api/competitions` does (optionally under an
-    /// idempotency key) and returns that endpoint's response, `Location` included.
-    public func createCompetitionResponse(
-        _ req: Request, principal: Principal, draft: CompetitionDraft, idempotencyKey: String?
-    ) async throws -> Response {
-        let now = effects.now
-        let response = try await IdempotencyGate(service: idempotency).run(
-            req, principal: principal, key: idempotencyKey,
-            render: Problem.render(status: .created) { CompetitionResponse($0, now: now()) }
-        ) { recorder in
-            try await competitions.create(by: principal, draft, recorder: recorder)
-        }
-        if response.status == .created, let id = Self.createdID(response) {
-            response.headers.replaceOrAdd(name: .location, value: "/api/competitions/\(id)")
-        }
-        return response
-    }
-
-    /// The id of a competition just created, read back from the (possibly replayed) body.
-    static func createdID(_ response: Response) -> String? {
-        struct Created: Decodable { let id: String }
-        guard let data = response.body.data else { return nil }
-        return try? JSONDecoder().decode(Created.self, from: data).id
     }
 }
 

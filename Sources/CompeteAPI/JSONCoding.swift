@@ -2,8 +2,8 @@ import CompeteCore
 import Foundation
 import Vapor
 
-/// The one JSON encoder and decoder of the API, so every response (and every stored
-/// idempotent replay) is produced the same way.
+/// The one JSON encoder and decoder of the API, so every response (and every idempotent
+/// replay, rendered again from its stored outcome) is produced the same way.
 enum APIJSON {
     static func encode(_ value: some Encodable) -> [UInt8] {
         if let writable = value as? any JSONWritable {
@@ -93,6 +93,13 @@ enum APIJSON {
     }
 }
 
+/// A rendered answer kept in memory (the read cache) and sent as it is.
+struct StoredResponse: Sendable, Equatable {
+    let status: Int
+    let contentType: String
+    let body: [UInt8]
+}
+
 extension StoredResponse {
     /// A JSON answer with the API's encoder.
     static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) -> StoredResponse {
@@ -106,11 +113,10 @@ extension Response {
         stored(.json(value, status: status))
     }
 
-    /// Sends a stored (or about-to-be-stored) response exactly as recorded.
-    static func stored(_ stored: StoredResponse, replayed: Bool = false) -> Response {
+    /// Sends a kept response exactly as rendered.
+    static func stored(_ stored: StoredResponse) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: stored.contentType == "application/json" ? "json" : "problem+json", parameters: ["charset": "utf-8"])
-        if replayed { headers.replaceOrAdd(name: "Idempotent-Replayed", value: "true") }
         return Response(status: .init(statusCode: stored.status), headers: headers, body: .init(data: Data(stored.body)))
     }
 }

@@ -23,12 +23,11 @@ struct MailboxController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("users", "me", "mailbox", use: mailbox)
+        routes.signedIn(services.tokens).get("users", "me", "mailbox", use: mailbox)
     }
 
     @Sendable func mailbox(_ req: Request) async throws -> Response {
-        let principal = try await req.principal(services.tokens)
-        let entries = try await services.mailbox.inbox(principal)
+        let entries = try await services.mailbox.inbox(try req.principal)
         return .json(ItemsResponse(items: entries.map(Message.init)))
     }
 }

@@ -12,25 +12,34 @@ public struct MetricsEndpoint: Sendable {
 }
 
 /// Domain counters, next to Vapor's own `http_requests_total` / `http_request_duration_seconds`
-/// (labelled by route template and status).
-enum DomainMetrics {
-    static func registration(_ outcome: String) {
-        Counter(label: "registrations_total", dimensions: [("outcome", outcome)]).increment()
+/// (labelled by route template and status). The services report to them through the observers
+/// the composition root hands them, so the API and the web UI are counted alike.
+public enum DomainMetrics {
+    /// `registrations_total` by outcome: one count per registration attempt.
+    @Sendable public static func registration(_ result: Result<Idempotent<RegistrationOutcome>, any Error>) {
+        Counter(label: "registrations_total", dimensions: [("outcome", label(result))]).increment()
     }
 
-    static func idempotency(_ outcome: String) {
-        Counter(label: "idempotency_requests_total", dimensions: [("outcome", outcome)]).increment()
+    /// `idempotency_requests_total` by what happened to the key.
+    @Sendable public static func idempotency(_ event: IdempotencyEvent) {
+        Counter(label: "idempotency_requests_total", dimensions: [("outcome", event.rawValue)]).increment()
     }
 
-    /// The `registrations_total` label of a registration's outcome.
-    static func registrationOutcome(_ result: Result<RegistrationReceipt, DomainError>) -> String {
+    static func label(_ result: Result<Idempotent<RegistrationOutcome>, any Error>) -> String {
         switch result {
-        case .success(let receipt): receipt.status == .waitlisted ? "waitlisted" : "confirmed"
-        case .failure(let error): registrationOutcome(error)
+        case .success(let answer) where answer.replayed: "replayed"
+        case .success(let answer):
+            switch answer.outcome {
+            case .confirmed: "confirmed"
+            case .waitlisted: "waitlisted"
+            case .refused(let reason): label(reason.error)
+            }
+        case .failure(let error as DomainError): label(error)
+        case .failure: "other"
         }
     }
 
-    static func registrationOutcome(_ error: DomainError) -> String {
+    private static func label(_ error: DomainError) -> String {
         switch error {
         case .competitionFull: "full"
         case .registrationClosed: "closed"

@@ -55,14 +55,6 @@ public struct TokenService: Sendable {
 }
 
 extension Request {
-    /// The authenticated caller, from `Authorization: Bearer <token>`.
-    func principal(_ tokens: TokenService) async throws -> Principal {
-        guard let bearer = headers.bearerAuthorization else { throw DomainError.unauthenticated }
-        let principal = try await tokens.verify(bearer.token)
-        storage[AuthenticatedUserKey.self] = principal.userId
-        return principal
-    }
-
     /// A path parameter that must be a UUID; anything else names no resource (404).
     public func uuidParameter(_ name: String) throws -> UUID {
         guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else { throw DomainError.notFound }

@@ -60,12 +60,17 @@ public struct MiniCompete: Sendable {
             users: users, hasher: hasher, limiter: limiter, effects: effects,
             decoyHash: try await hasher.hash(UUID().uuidString)
         )
-        let competitions = CompetitionService(competitions: SQLCompetitionStore(context: context), effects: effects)
-        let registrations = RegistrationService(registrations: SQLRegistrationStore(context: context), effects: effects)
         let outcomes = SQLIdempotencyStore(context: context)
         let idempotency = IdempotencyService(
             store: redis.map { RedisIdempotencyStore(redis: $0, outcomes: outcomes) } ?? outcomes,
-            policy: IdempotencyPolicy(lease: config.idempotencyLease), effects: effects
+            policy: IdempotencyPolicy(lease: config.idempotencyLease), effects: effects, observe: DomainMetrics.idempotency
+        )
+        let competitions = CompetitionService(
+            competitions: SQLCompetitionStore(context: context), idempotency: idempotency, effects: effects
+        )
+        let registrations = RegistrationService(
+            registrations: SQLRegistrationStore(context: context), idempotency: idempotency, effects: effects,
+            observe: DomainMetrics.registration
         )
         let mailbox = SQLMailbox(context: context)
         let queue: any JobQueue = redis.map {

@@ -4,7 +4,7 @@ public enum CompetitionStatus: String, Sendable, Codable, CaseIterable {
     case open, full, closed
 }
 
-public struct Competition: Sendable, Equatable {
+public struct Competition: Sendable, Equatable, Codable {
     public var id: UUID
     public var title: String
     public var description: String

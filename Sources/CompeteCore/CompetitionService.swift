@@ -3,22 +3,49 @@ import Foundation
 /// Publishing, editing and browsing competitions.
 public struct CompetitionService: Sendable {
     let competitions: any CompetitionStore
+    let idempotency: IdempotencyService
     let effects: Effects
 
-    public init(competitions: any CompetitionStore, effects: Effects) {
+    public init(competitions: any CompetitionStore, idempotency: IdempotencyService, effects: Effects) {
         self.competitions = competitions
+        self.idempotency = idempotency
         self.effects = effects
     }
 
+    /// Publishes a competition, once per idempotency key. Invalid drafts are refused before the
+    /// key is stored, so the corrected request may use it again.
     public func create(
-        by principal: Principal, _ draft: CompetitionDraft, recorder: ResponseRecorder<Competition>? = nil
-    ) async throws -> Competition {
+        by principal: Principal, _ draft: CompetitionDraft, idempotency call: IdempotencyCall? = nil
+    ) async throws -> Idempotent<Created<Competition>> {
         try Self.requireOrganizer(principal)
         let now = effects.now()
         let content = try CompetitionContent.validate(draft, now: now)
-        return try await competitions.create(
-            content, id: effects.makeID(), organizerId: principal.userId, now: now, recorder: recorder
+        return try await idempotency.run(call, userId: principal.userId) { lease in
+            Created(try await competitions.create(
+                content, id: effects.makeID(), organizerId: principal.userId, now: now, lease: lease
+            ))
+        }
+    }
+
+    /// What a new competition starts as in the organizer's form: 50 seats, registration open
+    /// for a week, the start a day after the deadline, no waitlist.
+    public func template(by principal: Principal) throws -> CompetitionDraft {
+        try Self.requireOrganizer(principal)
+        let deadline = effects.now().addingTimeInterval(7 * 86400)
+        return CompetitionDraft(
+            title: "", description: "", tags: [], capacity: 50, regDeadline: deadline,
+            startDate: deadline.addingTimeInterval(86400), waitlistCapacity: 0
         )
+    }
+
+    /// A competition its own organizer is about to edit.
+    public func editable(by principal: Principal, id: UUID) async throws -> Competition {
+        try Self.requireOrganizer(principal)
+        let competition = try await get(id)
+        guard competition.organizerId == principal.userId else {
+            throw DomainError.forbidden("only the organizer who created this competition may edit it")
+        }
+        return competition
     }
 
     public func get(_ id: UUID) async throws -> Competition {

@@ -85,51 +85,48 @@ public struct IdempotencyLease: Sendable, Equatable {
 /// A finished outcome as stored for replay.
 public struct IdempotencyOutcome: Sendable, Equatable {
     public let fingerprint: String
-    public let response: StoredResponse
+    public let outcome: StoredOutcome
     public let createdAt: Date
 
-    public init(fingerprint: String, response: StoredResponse, createdAt: Date) {
+    public init(fingerprint: String, outcome: StoredOutcome, createdAt: Date) {
         self.fingerprint = fingerprint
-        self.response = response
+        self.outcome = outcome
         self.createdAt = createdAt
     }
 }
 
-/// The final outcome of a request, stored so that a retry gets it back byte for byte.
-public struct StoredResponse: Sendable, Equatable {
-    public let status: Int
-    public let contentType: String
-    public let body: [UInt8]
+/// A service's typed outcome as the idempotency record keeps it: the value itself, encoded, so
+/// that a replay hands every caller (the API, the web UI) the same value the first request got,
+/// and each renders it as it renders a fresh one. Nothing here knows HTTP.
+public struct StoredOutcome: Sendable, Equatable {
+    public let bytes: [UInt8]
 
-    public init(status: Int, contentType: String, body: [UInt8]) {
-        self.status = status
-        self.contentType = contentType
-        self.body = body
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Encodes an outcome for storage; `decode` gives back an equal value (dates exactly).
+    public init(_ outcome: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        bytes = Array(try encoder.encode(outcome))
+    }
+
+    public func decode<Outcome: Decodable>(_ type: Outcome.Type) throws -> Outcome {
+        try JSONDecoder().decode(type, from: Data(bytes))
     }
 }
 
 public enum IdempotencyStart: Sendable, Equatable {
     /// No earlier outcome: run the request under this lease.
     case started(IdempotencyLease)
-    /// The same request already finished: answer with its stored response.
-    case replay(StoredResponse)
+    /// The same request already finished: answer with its stored outcome.
+    case replay(StoredOutcome)
     /// The key was unused when looked up and nothing was written: run the request; its
     /// transaction claims the key together with the outcome (the lease is `external`). If
     /// another request claimed it first, storing fails with `idempotencyRequestInProgress` and
     /// the work rolls back; `begin` then tells what that other request left.
     case unclaimed(IdempotencyLease)
-}
-
-/// Hands the work's transaction what it needs to store the outcome together with the work, so
-/// a crash can never leave one without the other.
-public struct ResponseRecorder<Value: Sendable>: Sendable {
-    public let lease: IdempotencyLease
-    public let render: @Sendable (Result<Value, DomainError>) -> StoredResponse
-
-    public init(lease: IdempotencyLease, render: @escaping @Sendable (Result<Value, DomainError>) -> StoredResponse) {
-        self.lease = lease
-        self.render = render
-    }
 }
 
 /// Timing rules for idempotency records.

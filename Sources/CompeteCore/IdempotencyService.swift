@@ -1,24 +1,57 @@
 import Foundation
 
-/// Starts idempotent requests under the configured lease and sweeps expired outcomes.
+/// Runs requests under their idempotency keys, and sweeps expired outcomes.
 public struct IdempotencyService: Sendable {
     let store: any IdempotencyStore
     let policy: IdempotencyPolicy
     let effects: Effects
+    let observe: @Sendable (IdempotencyEvent) -> Void
 
-    public init(store: any IdempotencyStore, policy: IdempotencyPolicy, effects: Effects) {
+    public init(
+        store: any IdempotencyStore, policy: IdempotencyPolicy, effects: Effects,
+        observe: @escaping @Sendable (IdempotencyEvent) -> Void = { _ in }
+    ) {
         self.store = store
         self.policy = policy
         self.effects = effects
+        self.observe = observe
     }
 
     public func begin(_ request: IdempotencyRequest) async throws -> IdempotencyStart {
-        try await store.begin(request, now: effects.now(), policy: policy)
+        try await counted { try await store.begin(request, now: effects.now(), policy: policy) }
     }
 
-    /// `begin` for the API: a new key may be left for the work's transaction to claim.
+    /// `begin`, but a new key may be left for the work's transaction to claim.
     public func beginDeferringClaim(_ request: IdempotencyRequest) async throws -> IdempotencyStart {
-        try await store.beginDeferringClaim(request, now: effects.now(), policy: policy)
+        try await counted { try await store.beginDeferringClaim(request, now: effects.now(), policy: policy) }
+    }
+
+    /// Runs `work` once per key: replays a finished outcome, refuses reuse of the key for
+    /// another request and a duplicate still in flight, and otherwise runs the work under a
+    /// lease, which the work's own transaction uses to store its outcome together with the work.
+    /// Without a key the work just runs (with no lease).
+    public func run<Outcome: Codable & Sendable>(
+        _ call: IdempotencyCall?, userId: UUID, _ work: (IdempotencyLease?) async throws -> Outcome
+    ) async throws -> Idempotent<Outcome> {
+        guard let call else { return Idempotent(try await work(nil), replayed: false) }
+        let request = IdempotencyRequest(userId: userId, key: call.key, fingerprint: call.fingerprint)
+        switch try await beginDeferringClaim(request) {
+        case .replay(let stored):
+            return try replayed(stored)
+        case .started(let lease):
+            return try await perform(lease, work)
+        case .unclaimed(let lease):
+            do {
+                return try await perform(lease, work)
+            } catch DomainError.idempotencyRequestInProgress {
+                // Another request claimed the key while ours ran, and ours rolled back: answer
+                // exactly as if that one had claimed it before we started.
+                switch try await begin(request) {
+                case .replay(let stored): return try replayed(stored)
+                case .started(let lease), .unclaimed(let lease): return try await perform(lease, work)
+                }
+            }
+        }
     }
 
     public func release(_ lease: IdempotencyLease) async throws {
@@ -33,5 +66,40 @@ public struct IdempotencyService: Sendable {
     @discardableResult
     public func purgeExpired() async throws -> Int {
         try await store.purge(createdBefore: effects.now().addingTimeInterval(-policy.retention))
+    }
+
+    /// Runs the work under `lease`; its transaction stored the outcome if it returns one.
+    private func perform<Outcome: Sendable>(
+        _ lease: IdempotencyLease, _ work: (IdempotencyLease?) async throws -> Outcome
+    ) async throws -> Idempotent<Outcome> {
+        observe(.started)
+        let outcome: Outcome
+        do {
+            outcome = try await work(lease)
+        } catch {
+            // Refused before it started, or failed: nothing stored, the key is free again.
+            try? await store.release(lease)
+            throw error
+        }
+        try? await store.finished(lease)
+        return Idempotent(outcome, replayed: false)
+    }
+
+    private func replayed<Outcome: Decodable & Sendable>(_ stored: StoredOutcome) throws -> Idempotent<Outcome> {
+        observe(.replayed)
+        return Idempotent(try stored.decode(Outcome.self), replayed: true)
+    }
+
+    /// Counts refusals of the key by kind.
+    private func counted(_ start: () async throws -> IdempotencyStart) async throws -> IdempotencyStart {
+        do {
+            return try await start()
+        } catch DomainError.idempotencyKeyReused {
+            observe(.reused)
+            throw DomainError.idempotencyKeyReused
+        } catch let DomainError.idempotencyRequestInProgress(seconds) {
+            observe(.inProgress)
+            throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: seconds)
+        }
     }
 }

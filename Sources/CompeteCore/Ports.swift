@@ -1,7 +1,7 @@
 import Foundation
 
 // The storage and infrastructure the services need, as small protocols. CompeteStore implements
-// them in SQL; CompeteRedis will back the rate limiter and idempotency locks later.
+// them in SQL; CompeteRedis backs the login throttle and the in-flight idempotency locks.
 
 public protocol UserStore: Sendable {
     /// Stores a new user; throws `DomainError.emailTaken` when the email is in use.
@@ -12,9 +12,10 @@ public protocol UserStore: Sendable {
 }
 
 public protocol CompetitionStore: Sendable {
+    /// Inserts the competition and, under `lease`, stores `Created(competition)` as the key's
+    /// outcome in the same transaction.
     func create(
-        _ content: CompetitionContent, id: UUID, organizerId: UUID, now: Date,
-        recorder: ResponseRecorder<Competition>?
+        _ content: CompetitionContent, id: UUID, organizerId: UUID, now: Date, lease: IdempotencyLease?
     ) async throws -> Competition
     func find(id: UUID) async throws -> Competition?
     func list(_ query: CompetitionQuery, now: Date) async throws -> Page<Competition>
@@ -28,11 +29,11 @@ public protocol CompetitionStore: Sendable {
 
 public protocol RegistrationStore: Sendable {
     /// Claims a seat (or, when none is left, a waitlist place), inserts the registration and its
-    /// outbox row, and records the outcome for the idempotency key, all in one transaction.
+    /// outbox row, and stores the outcome (a refusal too) under `lease`, all in one transaction.
+    /// Throws `idempotencyRequestInProgress`, having changed nothing, when the lease is lost.
     func register(
-        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
-        recorder: ResponseRecorder<RegistrationReceipt>?
-    ) async throws -> Result<RegistrationReceipt, RegistrationRejection>
+        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date, lease: IdempotencyLease?
+    ) async throws -> RegistrationOutcome
     /// Cancels the active (confirmed or waitlisted) registration; a freed seat goes to the first
     /// waitlisted participant in the same transaction, until the competition starts. Nil when
     /// there is no active registration.

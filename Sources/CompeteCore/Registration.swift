@@ -9,7 +9,7 @@ public enum RegistrationStatus: String, Sendable, Codable {
 }
 
 /// The answer to a successful registration: a seat, or a place on the waitlist.
-public struct RegistrationReceipt: Sendable, Equatable {
+public struct RegistrationReceipt: Sendable, Equatable, Codable {
     public let registrationId: UUID
     public let competitionId: UUID
     public let status: RegistrationStatus
@@ -27,7 +27,7 @@ public struct RegistrationReceipt: Sendable, Equatable {
 }
 
 /// Why a seat could not be claimed, in the order the rules are checked.
-public enum RegistrationRejection: Error, Sendable, Equatable {
+public enum RegistrationRejection: String, Error, Sendable, Equatable, Codable {
     case notFound
     case alreadyRegistered
     case closed
@@ -40,6 +40,20 @@ public enum RegistrationRejection: Error, Sendable, Equatable {
         case .closed: .registrationClosed
         case .full: .competitionFull
         }
+    }
+}
+
+/// What a registration attempt came to. A refusal is an outcome like a seat: it is stored
+/// under the idempotency key and replayed the same way.
+public enum RegistrationOutcome: Sendable, Equatable, Codable {
+    case confirmed(RegistrationReceipt)
+    /// No seat, but a place on the waitlist (`receipt.position`).
+    case waitlisted(RegistrationReceipt)
+    case refused(RegistrationRejection)
+
+    /// A seat or a waitlist place, by the receipt's status.
+    public init(_ receipt: RegistrationReceipt) {
+        self = receipt.status == .waitlisted ? .waitlisted(receipt) : .confirmed(receipt)
     }
 }
 

@@ -3,26 +3,40 @@ import Foundation
 /// Registering for and cancelling competitions.
 public struct RegistrationService: Sendable {
     let registrations: any RegistrationStore
+    let idempotency: IdempotencyService
     let effects: Effects
+    /// Told how every registration attempt ended, however it came in (metrics).
+    let observe: @Sendable (Result<Idempotent<RegistrationOutcome>, any Error>) -> Void
 
-    public init(registrations: any RegistrationStore, effects: Effects) {
+    public init(
+        registrations: any RegistrationStore, idempotency: IdempotencyService, effects: Effects,
+        observe: @escaping @Sendable (Result<Idempotent<RegistrationOutcome>, any Error>) -> Void = { _ in }
+    ) {
         self.registrations = registrations
+        self.idempotency = idempotency
         self.effects = effects
+        self.observe = observe
     }
 
+    /// Claims a seat or a waitlist place for `principal`, once per idempotency key.
     public func register(
-        _ principal: Principal, competitionId: UUID, recorder: ResponseRecorder<RegistrationReceipt>? = nil
-    ) async throws -> RegistrationReceipt {
-        guard principal.role == .participant else {
-            throw DomainError.forbidden("only participants may register for competitions")
-        }
-        let outcome = try await registrations.register(
-            userId: principal.userId, competitionId: competitionId, registrationId: effects.makeID(),
-            now: effects.now(), recorder: recorder
-        )
-        switch outcome {
-        case .success(let receipt): return receipt
-        case .failure(let rejection): throw rejection.error
+        _ principal: Principal, competitionId: UUID, idempotency call: IdempotencyCall? = nil
+    ) async throws -> Idempotent<RegistrationOutcome> {
+        do {
+            guard principal.role == .participant else {
+                throw DomainError.forbidden("only participants may register for competitions")
+            }
+            let answer = try await idempotency.run(call, userId: principal.userId) { lease in
+                try await registrations.register(
+                    userId: principal.userId, competitionId: competitionId, registrationId: effects.makeID(),
+                    now: effects.now(), lease: lease
+                )
+            }
+            observe(.success(answer))
+            return answer
+        } catch {
+            observe(.failure(error))
+            throw error
         }
     }
 

@@ -38,11 +38,11 @@ public struct MessageLinks: Sendable {
     }
 
     func page(_ c: RegistrationMailContext) -> String {
-        "\(webBase)/competitions/\(c.competitionId.uuidString.lowercased())"
+        SiteURL.competition(c.competitionId).absolute(on: webBase)
     }
 
     func calendar(_ c: RegistrationMailContext) -> String {
-        "\(apiBase)/api/competitions/\(c.competitionId.uuidString.lowercased())/calendar.ics"
+        SiteURL.apiCalendar(c.competitionId).absolute(on: apiBase)
     }
 }
 
@@ -61,7 +61,7 @@ enum Messages {
             Add it to your calendar: \(links.calendar(c))
 
             Changed your mind? Cancel any time from "My registrations" (\(links.page(c))), or with
-            DELETE /api/competitions/\(c.competitionId.uuidString.lowercased())/register — your seat goes to someone else at once.
+            DELETE \(SiteURL.apiRegistration(c.competitionId).path) — your seat goes to someone else at once.
 
             Registration \(c.registrationId.uuidString.lowercased())
             """)

@@ -82,7 +82,7 @@ public struct RedisIdempotencyStore: IdempotencyStore {
         guard let outcome = try await outcomes.outcome(userId: request.userId, key: request.key.value),
               outcome.createdAt >= now.addingTimeInterval(-policy.retention) else { return nil }
         guard outcome.fingerprint == request.fingerprint else { throw DomainError.idempotencyKeyReused }
-        return .replay(outcome.response)
+        return .replay(outcome.outcome)
     }
 
     public func release(_ lease: IdempotencyLease) async throws {

@@ -10,8 +10,7 @@ public struct SQLCompetitionStore: CompetitionStore {
     }
 
     public func create(
-        _ content: CompetitionContent, id: UUID, organizerId: UUID, now: Date,
-        recorder: ResponseRecorder<Competition>?
+        _ content: CompetitionContent, id: UUID, organizerId: UUID, now: Date, lease: IdempotencyLease?
     ) async throws -> Competition {
         try await context.transaction(touchingCompetitions: true) { sql in
             try await sql.raw("""
@@ -25,8 +24,8 @@ public struct SQLCompetitionStore: CompetitionStore {
             guard let competition = try await Self.find(id: id, on: sql, lock: "") else {
                 throw DomainError.notFound
             }
-            if let recorder {
-                try await SQLIdempotencyStore.complete(recorder.lease, with: recorder.render(.success(competition)), on: sql)
+            if let lease {
+                try await SQLIdempotencyStore.complete(lease, with: try StoredOutcome(Created(competition)), on: sql)
             }
             return competition
         }

@@ -1,4 +1,5 @@
 import CompeteCore
+import FluentKit
 import Foundation
 import SQLKit
 
@@ -29,8 +30,7 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
             if claimed { return .started(lease) }
 
             guard let row = try await sql.raw("""
-                SELECT fingerprint, lease_token, locked_until, response_status, response_content_type,
-                       response_body, created_at
+                SELECT fingerprint, lease_token, locked_until, outcome, created_at
                 FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: key)
                 """).first() else { continue }
 
@@ -45,12 +45,8 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
             guard try row.decode(column: "fingerprint", as: String.self) == request.fingerprint else {
                 throw DomainError.idempotencyKeyReused
             }
-            if let status = try row.decode(column: "response_status", as: Int?.self) {
-                return .replay(StoredResponse(
-                    status: status,
-                    contentType: try row.decode(column: "response_content_type", as: String.self),
-                    body: [UInt8](try row.decode(column: "response_body", as: Data.self))
-                ))
+            if let outcome = try row.decode(column: "outcome", as: Data?.self) {
+                return .replay(StoredOutcome(bytes: [UInt8](outcome)))
             }
             let heldUntil = try row.decode(column: "locked_until", as: Date.self)
             if heldUntil > now {
@@ -61,7 +57,7 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
             let takenOver = try await sql.raw("""
                 UPDATE idempotency_keys SET lease_token = \(bind: token), locked_until = \(bind: lockedUntil)
                 WHERE user_id = \(bind: request.userId) AND key = \(bind: key)
-                  AND lease_token = \(bind: previous) AND response_status IS NULL
+                  AND lease_token = \(bind: previous) AND outcome IS NULL
                 RETURNING key
                 """).first() != nil
             if takenOver { return .started(lease) }
@@ -85,32 +81,40 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         ))
     }
 
-    /// Stores the outcome inside the caller's transaction. If the lease was taken over meanwhile,
-    /// another request owns the key now: throwing rolls this request's work back.
-    static func complete(_ lease: IdempotencyLease, with response: StoredResponse, on sql: any SQLDatabase) async throws {
-        if lease.external {
-            // No pending row: the first outcome inserted wins, any other rolls back.
-            let inserted = try await sql.raw("""
-                INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, response_status,
-                                              response_content_type, response_body, created_at)
-                VALUES (\(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token),
-                        \(bind: lease.startedAt), \(bind: response.status), \(bind: response.contentType),
-                        \(bind: Data(response.body)), \(bind: lease.startedAt))
-                ON CONFLICT (user_id, key) DO NOTHING
-                RETURNING key
-                """).first() != nil
-            guard inserted else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
-            return
+    /// Stores the outcome inside the caller's transaction. If the lease was taken over meanwhile
+    /// (or, for an external lease, another request stored the key first), another request owns
+    /// the key now: throwing rolls this request's work back.
+    static func complete(_ lease: IdempotencyLease, with outcome: StoredOutcome, on sql: any SQLDatabase) async throws {
+        let stored: Bool
+        do {
+            stored = try await sql.raw(store(outcome, under: lease)).first() != nil
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            stored = false
         }
-        let stored = try await sql.raw("""
-            UPDATE idempotency_keys
-            SET response_status = \(bind: response.status), response_content_type = \(bind: response.contentType),
-                response_body = \(bind: Data(response.body))
-            WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
-              AND lease_token = \(bind: lease.token) AND response_status IS NULL
-            RETURNING key
-            """).first() != nil
         guard stored else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
+    }
+
+    /// The one statement that stores an outcome: the UPDATE of our pending row, or, for an
+    /// external lease (no pending row), the INSERT that claims the key — with no ON CONFLICT, so
+    /// a key stored first by someone else aborts the statement (and whatever it is part of).
+    /// It returns a row only if it stored; with `after`, only if that CTE produced a row.
+    static func store(_ outcome: StoredOutcome, under lease: IdempotencyLease, after cte: String? = nil) -> SQLQueryString {
+        let source: SQLQueryString = cte.map { " FROM \(unsafeRaw: $0)" } ?? ""
+        let requirement: SQLQueryString = cte.map { " AND EXISTS (SELECT 1 FROM \(unsafeRaw: $0))" } ?? ""
+        if lease.external {
+            return """
+                INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, outcome, created_at)
+                SELECT \(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token),
+                       \(bind: lease.startedAt), \(bind: Data(outcome.bytes)), \(bind: lease.startedAt)\(source)
+                RETURNING key
+                """
+        }
+        return """
+            UPDATE idempotency_keys SET outcome = \(bind: Data(outcome.bytes))
+            WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
+              AND lease_token = \(bind: lease.token) AND outcome IS NULL\(requirement)
+            RETURNING key
+            """
     }
 
     public func release(_ lease: IdempotencyLease) async throws {
@@ -118,7 +122,7 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         try await context.sql.raw("""
             DELETE FROM idempotency_keys
             WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
-              AND lease_token = \(bind: lease.token) AND response_status IS NULL
+              AND lease_token = \(bind: lease.token) AND outcome IS NULL
             """).run()
     }
 
@@ -126,17 +130,13 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
 
     public func outcome(userId: UUID, key: String) async throws -> IdempotencyOutcome? {
         guard let row = try await context.sql.raw("""
-            SELECT fingerprint, response_status, response_content_type, response_body, created_at
+            SELECT fingerprint, outcome, created_at
             FROM idempotency_keys
-            WHERE user_id = \(bind: userId) AND key = \(bind: key) AND response_status IS NOT NULL
+            WHERE user_id = \(bind: userId) AND key = \(bind: key) AND outcome IS NOT NULL
             """).first() else { return nil }
         return IdempotencyOutcome(
             fingerprint: try row.decode(column: "fingerprint", as: String.self),
-            response: StoredResponse(
-                status: try row.decode(column: "response_status", as: Int.self),
-                contentType: try row.decode(column: "response_content_type", as: String.self),
-                body: [UInt8](try row.decode(column: "response_body", as: Data.self))
-            ),
+            outcome: StoredOutcome(bytes: [UInt8](try row.decode(column: "outcome", as: Data.self))),
             createdAt: try row.decode(column: "created_at", as: Date.self)
         )
     }

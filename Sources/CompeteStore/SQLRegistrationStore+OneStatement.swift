@@ -14,7 +14,7 @@ extension SQLRegistrationStore {
     /// and also leaves the answer to the transaction.
     static func registerSeat(
         userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
-        recorder: ResponseRecorder<RegistrationReceipt>?, on sql: any SQLDatabase
+        lease: IdempotencyLease?, on sql: any SQLDatabase
     ) async throws -> RegistrationReceipt? {
         let receipt = RegistrationReceipt(
             registrationId: registrationId, competitionId: competitionId, status: .confirmed, registeredAt: now
@@ -22,7 +22,6 @@ extension SQLRegistrationStore {
         let payload = try Outbox.encode(
             RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId)
         )
-        let lease = recorder?.lease
         // Our pending key row, locked first; without it (lease lost) no seat is claimed.
         var leaseRow: SQLQueryString = ""
         var leaseHeld: SQLQueryString = ""
@@ -31,43 +30,22 @@ extension SQLRegistrationStore {
                 lease_row AS (
                   SELECT 1 FROM idempotency_keys
                   WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key) AND lease_token = \(bind: lease.token)
-                    AND response_status IS NULL
+                    AND outcome IS NULL
                   FOR UPDATE
                 ),
                 """
             leaseHeld = " AND EXISTS (SELECT 1 FROM lease_row)"
         }
-        let outcome: SQLQueryString
-        if let recorder, let lease {
-            let stored = recorder.render(.success(receipt))
-            outcome = lease.external ? """
-                INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, response_status,
-                                              response_content_type, response_body, created_at)
-                SELECT \(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token),
-                       \(bind: lease.startedAt), \(bind: stored.status), \(bind: stored.contentType),
-                       \(bind: Data(stored.body)), \(bind: lease.startedAt)
-                FROM box
-                RETURNING key
-                """ : """
-                UPDATE idempotency_keys
-                SET response_status = \(bind: stored.status), response_content_type = \(bind: stored.contentType),
-                    response_body = \(bind: Data(stored.body))
-                WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key) AND lease_token = \(bind: lease.token)
-                  AND response_status IS NULL AND EXISTS (SELECT 1 FROM box)
-                RETURNING key
-                """
-        } else {
-            outcome = "SELECT id FROM box"
-        }
+        let outcome: SQLQueryString = try lease.map {
+            SQLIdempotencyStore.store(try StoredOutcome(RegistrationOutcome.confirmed(receipt)), under: $0, after: "box")
+        } ?? "SELECT id FROM box"
         do {
             let done = try await sql.raw("""
                 WITH \(leaseRow) seat AS (
-                  UPDATE competitions SET registered_count = registered_count + 1
-                  WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > now()\(leaseHeld)
-                  RETURNING id
+                  \(claimSeat(competitionId: competitionId, dbNow: SQLFlavor.postgres.now, also: leaseHeld))
                 ), reg AS (
                   INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq)
-                  SELECT \(bind: registrationId), seat.id, \(bind: userId), 'confirmed', \(bind: now), NULL FROM seat
+                  SELECT \(bind: registrationId), seat.id, \(bind: userId), \(bind: RegistrationStatus.confirmed.rawValue), \(bind: now), NULL FROM seat
                   RETURNING id
                 ), box AS (
                   INSERT INTO outbox (id, topic, payload, created_at)

@@ -18,55 +18,63 @@ public struct SQLRegistrationStore: RegistrationStore {
     /// one statement (`registerSeat`), unless the competition was just found without one
     /// (`NoSeatHints`); the transaction handles everything else.
     public func register(
-        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
-        recorder: ResponseRecorder<RegistrationReceipt>?
-    ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
+        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date, lease: IdempotencyLease?
+    ) async throws -> RegistrationOutcome {
         guard context.flavor == .postgres else {
             return try await registerInTransaction(
-                userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, recorder: recorder
+                userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, lease: lease
             )
         }
         if !noSeat.isFull(competitionId), let receipt = try await Self.registerSeat(
             userId: userId, competitionId: competitionId, registrationId: registrationId, now: now,
-            recorder: recorder, on: context.sql
+            lease: lease, on: context.sql
         ) {
-            return .success(receipt)
+            return .confirmed(receipt)
         }
         let outcome = try await registerInTransaction(
-            userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, recorder: recorder
+            userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, lease: lease
         )
         switch outcome {
-        case .success(let receipt) where receipt.status == .confirmed: noSeat.seatTaken(competitionId)
-        case .success, .failure(.full), .failure(.closed): noSeat.noSeat(competitionId)
-        case .failure: break
+        case .confirmed: noSeat.seatTaken(competitionId)
+        case .waitlisted, .refused(.full), .refused(.closed): noSeat.noSeat(competitionId)
+        case .refused: break
         }
         return outcome
     }
 
     private func registerInTransaction(
-        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
-        recorder: ResponseRecorder<RegistrationReceipt>?
-    ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
+        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date, lease: IdempotencyLease?
+    ) async throws -> RegistrationOutcome {
         let dbNow = context.flavor.now
         return try await context.transaction(touchingCompetitions: true) { sql in
-            var outcome: Result<RegistrationReceipt, RegistrationRejection>
+            var outcome: RegistrationOutcome
             if let place = try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, on: sql) {
                 outcome = try await Self.insertRegistration(
                     id: registrationId, userId: userId, competitionId: competitionId, place: place, now: now, on: sql
                 )
-                if case .failure = outcome {
+                if case .refused = outcome {
                     // Already registered: give the place back within the same transaction.
                     try await Self.releasePlace(place, competitionId: competitionId, on: sql)
                 }
             } else {
-                outcome = .failure(try await Self.diagnose(userId: userId, competitionId: competitionId, dbNow: dbNow, on: sql))
+                outcome = .refused(try await Self.diagnose(userId: userId, competitionId: competitionId, dbNow: dbNow, on: sql))
             }
-            if let recorder {
-                let rendered = recorder.render(outcome.mapError(\.error))
-                try await SQLIdempotencyStore.complete(recorder.lease, with: rendered, on: sql)
+            if let lease {
+                try await SQLIdempotencyStore.complete(lease, with: try StoredOutcome(outcome), on: sql)
             }
             return outcome
         }
+    }
+
+    /// The seat claim, the one statement that takes a seat: a conditional UPDATE on the counter
+    /// whose row lock serialises concurrent claims. `also` adds a condition (the one-statement
+    /// path requires its lease row). Returns the competition's id when it took a seat.
+    static func claimSeat(competitionId: UUID, dbNow: String, also condition: SQLQueryString = "") -> SQLQueryString {
+        """
+        UPDATE competitions SET registered_count = registered_count + 1
+        WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)\(condition)
+        RETURNING id
+        """
     }
 
     /// Where a new registration goes.
@@ -76,12 +84,7 @@ public struct SQLRegistrationStore: RegistrationStore {
     }
 
     private static func claimPlace(competitionId: UUID, dbNow: String, on sql: any SQLDatabase) async throws -> Place? {
-        let seat = try await sql.raw("""
-            UPDATE competitions SET registered_count = registered_count + 1
-            WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)
-            RETURNING id
-            """).first()
-        if seat != nil { return .seat }
+        if try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow)).first() != nil { return .seat }
         guard let row = try await sql.raw("""
             UPDATE competitions SET waitlist_count = waitlist_count + 1, waitlist_tail = waitlist_tail + 1
             WHERE id = \(bind: competitionId) AND registered_count >= capacity AND waitlist_count < waitlist_capacity
@@ -104,7 +107,7 @@ public struct SQLRegistrationStore: RegistrationStore {
 
     private static func insertRegistration(
         id: UUID, userId: UUID, competitionId: UUID, place: Place, now: Date, on sql: any SQLDatabase
-    ) async throws -> Result<RegistrationReceipt, RegistrationRejection> {
+    ) async throws -> RegistrationOutcome {
         let (status, position, sequence): (RegistrationStatus, Int?, Int?) = switch place {
         case .seat: (.confirmed, nil, nil)
         case .waitlist(let position, let sequence): (.waitlisted, position, sequence)
@@ -115,7 +118,7 @@ public struct SQLRegistrationStore: RegistrationStore {
             ON CONFLICT (competition_id, user_id) WHERE status <> 'cancelled' DO NOTHING
             RETURNING id
             """).first() != nil
-        guard inserted else { return .failure(.alreadyRegistered) }
+        guard inserted else { return .refused(.alreadyRegistered) }
         if status == .confirmed {
             try await Outbox.enqueue(
                 .registrationConfirmation,
@@ -123,7 +126,7 @@ public struct SQLRegistrationStore: RegistrationStore {
                 id: UUID(), now: now, on: sql
             )
         }
-        return .success(RegistrationReceipt(
+        return RegistrationOutcome(RegistrationReceipt(
             registrationId: id, competitionId: competitionId, status: status, position: position, registeredAt: now
         ))
     }

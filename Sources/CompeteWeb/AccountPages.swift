@@ -76,7 +76,7 @@ struct AccountPages: RouteCollection {
                 name: form.name, email: form.email, password: form.password, role: form.role ?? "participant"
             ))
             let response = Flash(kind: .success, message: "Welcome to Mini Compete, \(user.name)!")
-                .redirect(to: user.role == .organizer ? "/organizer" : "/")
+                .redirect(to: (user.role == .organizer ? SiteURL.organizerDashboard : SiteURL.home).path)
             try await session.signIn(user, on: response)
             return response
         } catch let error as DomainError {
@@ -88,7 +88,7 @@ struct AccountPages: RouteCollection {
     }
 
     @Sendable func logout(_ req: Request) async throws -> Response {
-        let response = Flash(kind: .info, message: "You are logged out.").redirect(to: "/")
+        let response = Flash(kind: .info, message: "You are logged out.").redirect(to: SiteURL.home.path)
         session.signOut(response)
         return response
     }

@@ -98,7 +98,7 @@ struct BrowsePages: RouteCollection {
             isWaitlisted: mine?.status == .waitlisted, position: mine?.position ?? 0,
             canRegister: view.status == "open" && mine == nil, canJoinWaitlist: view.waitlistOpen && mine == nil,
             idempotencyKey: UUID().uuidString.lowercased(),
-            loginURL: "/login?next=/competitions/\(view.id)"
+            loginURL: "\(SiteURL.login.path)?next=\(SiteURL.competition(competition.id).path)"
         )
         let response = try await renderer.render(req, "competition", title: competition.title, page)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -9,7 +9,7 @@ struct OrganizerPages: RouteCollection {
     let session: WebSession
 
     func boot(routes: any RoutesBuilder) throws {
-        let organizer = routes.grouped("organizer")
+        let organizer = routes.grouped("organizer").grouped(SignedInPages(session: session))
         organizer.get(use: dashboard)
         organizer.get("competitions", "new", use: newForm)
         organizer.post("competitions", use: create)
@@ -19,19 +19,13 @@ struct OrganizerPages: RouteCollection {
         organizer.get("competitions", ":id", "registrants.csv", use: registrantsCSV)
     }
 
-    private func organizer(_ req: Request) async throws -> Principal {
-        let principal = try await session.requirePrincipal(req)
-        guard principal.role == .organizer else { throw DomainError.forbidden("organizers only") }
-        return principal
-    }
-
     struct DashboardPage: Encodable {
         let cards: [CompetitionView]
         let empty: Bool
     }
 
     @Sendable func dashboard(_ req: Request) async throws -> Response {
-        let principal = try await organizer(req)
+        let principal = try req.principal
         let mine = try await services.competitions.mine(principal, CompetitionQuery(limit: CompetitionQuery.maxLimit))
         let now = services.effects.now()
         let cards = mine.items.map { CompetitionView($0, now: now) }
@@ -60,71 +54,71 @@ struct OrganizerPages: RouteCollection {
     }
 
     @Sendable func newForm(_ req: Request) async throws -> Response {
-        _ = try await organizer(req)
-        let week = services.effects.now().addingTimeInterval(7 * 86400)
+        let draft = try services.competitions.template(by: try req.principal)
         let values = FormValues(
-            title: "", description: "", tags: "", capacity: "50", regDeadline: Formatting.inputValue(week),
-            startDate: Formatting.inputValue(week.addingTimeInterval(86400)), waitlistCapacity: "0",
+            title: draft.title, description: draft.description, tags: draft.tags?.joined(separator: ", "),
+            capacity: draft.capacity.map(String.init), regDeadline: draft.regDeadline.map(Formatting.inputValue),
+            startDate: draft.startDate.map(Formatting.inputValue), waitlistCapacity: draft.waitlistCapacity.map(String.init),
             idempotencyKey: UUID().uuidString.lowercased()
         )
-        return try await renderForm(req, isEdit: false, action: "/organizer/competitions", values: values, errors: [:], minCapacity: 1)
+        return try await renderForm(req, editing: nil, values: values, errors: [:], minCapacity: 1)
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
-        let principal = try await organizer(req)
+        let principal = try req.principal
         let values = (try? req.content.decode(FormValues.self)) ?? FormValues()
         let (draft, formErrors) = Self.draft(from: values, keeping: nil)
         var errors = formErrors
         if errors.isEmpty {
             do {
-                let response = try await services.createCompetitionResponse(
-                    req, principal: principal, draft: draft, idempotencyKey: values.idempotencyKey
+                let answer = try await services.competitions.create(
+                    by: principal, draft, idempotency: try req.idempotencyCall(key: values.idempotencyKey)
                 )
-                if let location = response.headers.first(name: .location), let id = location.split(separator: "/").last {
-                    return Flash(kind: .success, message: "Published! Participants can register now.").redirect(to: "/competitions/\(id)")
+                let page = SiteURL.competition(answer.outcome.value.id).path
+                if answer.replayed {
+                    return Flash(kind: .info, message: "This competition was already published.").redirect(to: page)
                 }
-                return Flash(kind: .info, message: "This competition was already created.").redirect(to: "/organizer")
+                return Flash(kind: .success, message: "Published! Participants can register now.").redirect(to: page)
             } catch let error as DomainError {
                 guard case .validation = error else {
                     // e.g. the same form submitted twice at once: the first one is still running.
-                    return Flash(kind: .info, message: Problem(error).detail).redirect(to: "/organizer")
+                    return Flash(kind: .info, message: Problem(error).detail).redirect(to: SiteURL.organizerDashboard.path)
                 }
                 errors = fieldErrors(error)
             }
         }
-        return try await renderForm(req, isEdit: false, action: "/organizer/competitions", values: values, errors: errors, minCapacity: 1, status: .badRequest)
+        return try await renderForm(req, editing: nil, values: values, errors: errors, minCapacity: 1, status: .badRequest)
     }
 
     @Sendable func editForm(_ req: Request) async throws -> Response {
-        let principal = try await organizer(req)
-        let competition = try await owned(req, principal)
+        let competition = try await services.competitions.editable(by: try req.principal, id: try id(req))
         let values = FormValues(
             title: competition.title, description: competition.description, tags: competition.tags.joined(separator: ", "),
             capacity: String(competition.capacity), regDeadline: Formatting.inputValue(competition.regDeadline),
             startDate: Formatting.inputValue(competition.startDate), waitlistCapacity: String(competition.waitlistCapacity),
             idempotencyKey: nil
         )
-        return try await renderForm(req, isEdit: true, action: "/organizer/competitions/\(competition.id.uuidString.lowercased())",
+        return try await renderForm(req, editing: competition,
                                     values: values, errors: [:], minCapacity: max(1, competition.registeredCount))
     }
 
     @Sendable func update(_ req: Request) async throws -> Response {
-        let principal = try await organizer(req)
-        let competition = try await owned(req, principal)
+        let principal = try req.principal
+        let competition = try await services.competitions.editable(by: principal, id: try id(req))
         let values = (try? req.content.decode(FormValues.self)) ?? FormValues()
         let (draft, formErrors) = Self.draft(from: values, keeping: competition)
         var errors = formErrors
         if errors.isEmpty {
             do {
                 _ = try await services.competitions.update(by: principal, id: competition.id, draft)
-                return Flash(kind: .success, message: "Changes saved.").redirect(to: "/competitions/\(competition.id.uuidString.lowercased())")
+                return Flash(kind: .success, message: "Changes saved.").redirect(to: SiteURL.competition(competition.id).path)
             } catch DomainError.capacityBelowRegistered(let registered) {
                 errors["capacity"] = "Capacity cannot be lower than the \(registered) seats already taken."
             } catch let error as DomainError {
                 errors = fieldErrors(error)
             }
         }
-        return try await renderForm(req, isEdit: true, action: "/organizer/competitions/\(competition.id.uuidString.lowercased())",
+        return try await renderForm(req, editing: competition,
                                     values: values, errors: errors, minCapacity: max(1, competition.registeredCount), status: .badRequest)
     }
 
@@ -143,19 +137,19 @@ struct OrganizerPages: RouteCollection {
     }
 
     @Sendable func registrants(_ req: Request) async throws -> Response {
-        let principal = try await organizer(req)
+        let principal = try req.principal
         let (competition, registrants) = try await services.competitions.registrants(by: principal, competitionId: try id(req))
         let view = CompetitionView(competition, now: services.effects.now())
         let rows = registrants.map {
             RegistrantRow(name: $0.name, email: $0.email, registeredAt: Formatting.date($0.registeredAt), status: $0.status.rawValue)
         }
         let page = RegistrantsPage(competition: view, items: rows, empty: rows.isEmpty,
-                                   csvURL: "/organizer/competitions/\(view.id)/registrants.csv")
+                                   csvURL: SiteURL.registrantsCSV(competition.id).path)
         return try await renderer.render(req, "registrants", title: "Registrants · \(competition.title)", page)
     }
 
     @Sendable func registrantsCSV(_ req: Request) async throws -> Response {
-        let principal = try await organizer(req)
+        let principal = try req.principal
         let (competition, registrants) = try await services.competitions.registrants(by: principal, competitionId: try id(req))
         return RegistrantsCSV.response(competition: competition, registrants: registrants)
     }
@@ -164,19 +158,16 @@ struct OrganizerPages: RouteCollection {
         try req.uuidParameter("id")
     }
 
-    private func owned(_ req: Request, _ principal: Principal) async throws -> Competition {
-        let competition = try await services.competitions.get(try id(req))
-        guard competition.organizerId == principal.userId else { throw DomainError.forbidden("not your competition") }
-        return competition
-    }
-
+    /// The form for a new competition (`editing` nil) or for editing one.
     private func renderForm(
-        _ req: Request, isEdit: Bool, action: String, values: FormValues, errors: [String: String], minCapacity: Int,
+        _ req: Request, editing competition: Competition?, values: FormValues, errors: [String: String], minCapacity: Int,
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
-        let page = FormPage(isEdit: isEdit, action: action, values: values, errors: errors, minCapacity: minCapacity,
-                            cancelURL: isEdit ? action.replacingOccurrences(of: "/organizer", with: "") : "/organizer")
-        return try await renderer.render(req, "competition-form", title: isEdit ? "Edit competition" : "New competition", page, status: status)
+        let (action, cancel): (SiteURL, SiteURL) = competition.map { (.organizerCompetition($0.id), .competition($0.id)) }
+            ?? (.organizerCompetitions, .organizerDashboard)
+        let page = FormPage(isEdit: competition != nil, action: action.path, values: values, errors: errors, minCapacity: minCapacity,
+                            cancelURL: cancel.path)
+        return try await renderer.render(req, "competition-form", title: competition == nil ? "New competition" : "Edit competition", page, status: status)
     }
 
     /// Turns the form's text into a draft. When editing, only fields that changed are sent, so a

@@ -9,10 +9,11 @@ struct ParticipantPages: RouteCollection {
     let session: WebSession
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("competitions", ":id", "register", use: register)
-        routes.post("competitions", ":id", "cancel", use: cancel)
-        routes.get("me", "registrations", use: registrations)
-        routes.get("me", "mailbox", use: mailbox)
+        let signedIn = routes.grouped(SignedInPages(session: session))
+        signedIn.post("competitions", ":id", "register", use: register)
+        signedIn.post("competitions", ":id", "cancel", use: cancel)
+        signedIn.get("me", "registrations", use: registrations)
+        signedIn.get("me", "mailbox", use: mailbox)
     }
 
     struct RegisterForm: Content {
@@ -22,36 +23,32 @@ struct ParticipantPages: RouteCollection {
     /// Posts carry the idempotency key minted when the page was rendered, so a double click, a
     /// refresh or the back button registers once; the answer comes back as a flash after a redirect.
     @Sendable func register(_ req: Request) async throws -> Response {
-        let principal = try await session.requirePrincipal(req)
+        let principal = try req.principal
         let id = try req.uuidParameter("id")
-        let back = "/competitions/\(id.uuidString.lowercased())"
+        let back = SiteURL.competition(id).path
         let key = (try? req.content.decode(RegisterForm.self))?.idempotencyKey
         do {
-            let response = try await services.registerResponse(req, principal: principal, competitionId: id, idempotencyKey: key)
-            if response.status == .created {
-                return Flash(kind: .success, message: "You're registered! A confirmation is on its way to your mailbox.").redirect(to: back)
-            }
-            if response.status == .accepted {
-                let place = try? JSONDecoder().decode(WaitlistPlace.self, from: response.body.data ?? Data())
-                return Flash(kind: .info, message: "This competition is full: you're number \(place?.position ?? 0) on the waitlist. We'll email you if a seat opens up.").redirect(to: back)
-            }
-            let problem = try? JSONDecoder().decode(ProblemBody.self, from: response.body.data ?? Data())
-            if problem?.code == "idempotency_request_in_progress" {
-                return Flash(kind: .info, message: "Your registration is being processed.").redirect(to: back)
-            }
-            return Flash(kind: .error, message: problem?.detail ?? "Registration failed.").redirect(to: back)
+            let answer = try await services.registrations.register(
+                principal, competitionId: id, idempotency: try req.idempotencyCall(key: key)
+            )
+            return Self.flash(answer.outcome).redirect(to: back)
+        } catch DomainError.idempotencyRequestInProgress {
+            return Flash(kind: .info, message: "Your registration is being processed.").redirect(to: back)
         } catch let error as DomainError {
             return Flash(kind: .error, message: Problem(error).detail).redirect(to: back)
         }
     }
 
-    struct WaitlistPlace: Decodable {
-        let position: Int
-    }
-
-    struct ProblemBody: Decodable {
-        let code: String
-        let detail: String
+    /// What the participant is told; a replay tells the same as the first answer.
+    static func flash(_ outcome: RegistrationOutcome) -> Flash {
+        switch outcome {
+        case .confirmed:
+            Flash(kind: .success, message: "You're registered! A confirmation is on its way to your mailbox.")
+        case .waitlisted(let receipt):
+            Flash(kind: .info, message: "This competition is full: you're number \(receipt.position ?? 0) on the waitlist. We'll email you if a seat opens up.")
+        case .refused(let reason):
+            Flash(kind: .error, message: Problem(reason.error).detail)
+        }
     }
 
     struct CancelForm: Content {
@@ -59,10 +56,11 @@ struct ParticipantPages: RouteCollection {
     }
 
     @Sendable func cancel(_ req: Request) async throws -> Response {
-        let principal = try await session.requirePrincipal(req)
+        let principal = try req.principal
         let id = try req.uuidParameter("id")
         let returnTo = (try? req.content.decode(CancelForm.self))?.returnTo
-        let back = returnTo == "/me/registrations" ? "/me/registrations" : "/competitions/\(id.uuidString.lowercased())"
+        let mine = SiteURL.myRegistrations.path
+        let back = returnTo == mine ? mine : SiteURL.competition(id).path
         do {
             _ = try await services.registrations.cancel(principal, competitionId: id)
             return Flash(kind: .success, message: "Your registration is cancelled.").redirect(to: back)
@@ -88,7 +86,7 @@ struct ParticipantPages: RouteCollection {
     }
 
     @Sendable func registrations(_ req: Request) async throws -> Response {
-        let principal = try await session.requirePrincipal(req)
+        let principal = try req.principal
         let items = try await services.registrations.mine(principal).map {
             RegistrationRow(
                 competitionId: $0.competitionId.uuidString.lowercased(), title: $0.competitionTitle,
@@ -114,7 +112,7 @@ struct ParticipantPages: RouteCollection {
     }
 
     @Sendable func mailbox(_ req: Request) async throws -> Response {
-        let principal = try await session.requirePrincipal(req)
+        let principal = try req.principal
         let items = try await services.mailbox.inbox(principal).map {
             MessageRow(kind: $0.message.kind.rawValue, subject: $0.message.subject, body: $0.message.body,
                        to: $0.message.to, sentAt: Formatting.date($0.sentAt))

@@ -19,7 +19,7 @@ struct WebErrorMiddleware: AsyncMiddleware {
         } catch WebRedirect.login(let path) {
             let target = path.hasPrefix("/") && !path.hasPrefix("//") ? path : "/"
             let query = (try? URLEncodedFormEncoder().encode(["next": target])) ?? ""
-            return Flash(kind: .info, message: "Please log in to continue.").redirect(to: "/login?\(query)")
+            return Flash(kind: .info, message: "Please log in to continue.").redirect(to: "\(SiteURL.login.path)?\(query)")
         } catch {
             let (status, heading, message) = Self.describe(error)
             if status.code >= 500 {

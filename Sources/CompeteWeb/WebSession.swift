@@ -16,11 +16,6 @@ struct WebSession {
         return try? await tokens.verify(token)
     }
 
-    func requirePrincipal(_ req: Request) async throws -> Principal {
-        guard let principal = await principal(req) else { throw WebRedirect.login(next: req.url.path) }
-        return principal
-    }
-
     func signIn(_ user: User, on response: Response) async throws {
         let token = try await tokens.issue(for: user)
         response.cookies[Self.cookie] = HTTPCookies.Value(
@@ -32,6 +27,19 @@ struct WebSession {
         response.cookies[Self.cookie] = HTTPCookies.Value(
             string: "", maxAge: 0, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax
         )
+    }
+}
+
+/// In front of the pages that need a signed-in visitor: the session's principal becomes
+/// `req.principal`; anyone else is sent to log in and brought back. What each role may do is
+/// decided by the services.
+struct SignedInPages: AsyncMiddleware {
+    let session: WebSession
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let principal = await session.principal(request) else { throw WebRedirect.login(next: request.url.path) }
+        request.authenticated(as: principal)
+        return try await next.respond(to: request)
     }
 }
 

@@ -33,13 +33,10 @@ import Testing
 
             let store = SQLRegistrationStore(context: SQLContext(database: server.system.app.db))
             let unclaimed = IdempotencyLease(userId: userId, key: "raced", token: UUID(), fingerprint: "f", external: true)
-            let recorder = ResponseRecorder<RegistrationReceipt>(lease: unclaimed) { _ in
-                StoredResponse(status: 201, contentType: "application/json", body: [])
-            }
             let other = try await server.createCompetition(by: organizer)
             await #expect(throws: DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)) {
                 _ = try await store.register(
-                    userId: userId, competitionId: UUID(uuidString: other)!, registrationId: UUID(), now: Date(), recorder: recorder
+                    userId: userId, competitionId: UUID(uuidString: other)!, registrationId: UUID(), now: Date(), lease: unclaimed
                 )
             }
             #expect(try await server.confirmedCount(other) == 0)

@@ -106,7 +106,7 @@ import Testing
             let id = try await server.createCompetition(by: organizer)
             server.clock.freeze()
             let path = "/api/competitions/\(id)/register"
-            let fingerprint = IdempotencyGate.fingerprint(method: "POST", path: path, query: nil, body: [])
+            let fingerprint = IdempotencyFingerprint.of(method: "POST", path: path, query: nil, body: [])
             let start = try await server.system.services.idempotency.begin(IdempotencyRequest(
                 userId: UUID(uuidString: user.id)!, key: try IdempotencyKey(header: "crashed"), fingerprint: fingerprint
             ))
@@ -189,13 +189,10 @@ import Testing
             let id = try await server.createCompetition(by: organizer)
             let store = SQLRegistrationStore(context: SQLContext(database: server.system.app.db))
             let lostLease = IdempotencyLease(userId: UUID(uuidString: user.id)!, key: "lost", token: UUID())
-            let recorder = ResponseRecorder<RegistrationReceipt>(lease: lostLease) { _ in
-                StoredResponse(status: 201, contentType: "application/json", body: [])
-            }
             await #expect(throws: DomainError.self) {
                 _ = try await store.register(
                     userId: UUID(uuidString: user.id)!, competitionId: UUID(uuidString: id)!,
-                    registrationId: UUID(), now: Date(), recorder: recorder
+                    registrationId: UUID(), now: Date(), lease: lostLease
                 )
             }
             #expect(try await server.confirmedCount(id) == 0)

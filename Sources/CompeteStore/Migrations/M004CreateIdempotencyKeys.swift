@@ -1,4 +1,4 @@
-/// One row per (user, key). While `response_status` is NULL the request is in flight and
+/// One row per (user, key). While `response_status` (M010: `outcome`) is NULL the request is in flight and
 /// `lease_token`/`locked_until` say who owns it until when.
 struct M004CreateIdempotencyKeys: SchemaMigration {
     func statements(_ f: SQLFlavor) -> [String] {

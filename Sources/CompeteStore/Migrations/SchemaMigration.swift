@@ -36,5 +36,6 @@ public enum Schema {
         M007CreateMailbox(),
         M008AddWaitlist(),
         M009AddOutboxRelayedAt(),
+        M010StoreTypedOutcomes(),
     ]
 }
