@@ -54,8 +54,9 @@ public struct MiniCompete: Sendable {
         let throttle = LoginThrottlePolicy(maxFailures: config.loginMaxFailures, window: config.loginWindow)
         let redis = config.redis.map { RedisClient(configuration: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) }
         if let redis { app.lifecycle.use(RedisShutdown(client: redis)) }
-        let limiter: any LoginRateLimiter = redis.map { RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger) }
-            ?? InMemoryLoginRateLimiter(policy: throttle)
+        let limiter: any LoginRateLimiter = redis.map {
+            RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger, keyPrefix: config.redisNamespace.login)
+        } ?? InMemoryLoginRateLimiter(policy: throttle)
         let auth = AuthService(
             users: users, hasher: hasher, limiter: limiter, effects: effects,
             decoyHash: try await hasher.hash(UUID().uuidString)
@@ -64,12 +65,14 @@ public struct MiniCompete: Sendable {
         let registrations = RegistrationService(registrations: SQLRegistrationStore(context: context), effects: effects)
         let outcomes = SQLIdempotencyStore(context: context)
         let idempotency = IdempotencyService(
-            store: redis.map { RedisIdempotencyStore(redis: $0, outcomes: outcomes) } ?? outcomes,
+            store: redis.map {
+                RedisIdempotencyStore(redis: $0, outcomes: outcomes, keyPrefix: config.redisNamespace.idempotency)
+            } ?? outcomes,
             policy: IdempotencyPolicy(lease: config.idempotencyLease), effects: effects
         )
         let mailbox = SQLMailbox(context: context)
         let queue: any JobQueue = redis.map {
-            RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisKeyPrefix,
+            RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisNamespace.jobs,
                           redriveAfter: config.jobRedriveAfter)
         } ?? SQLJobQueue(context: context)
         let tokens = await TokenService(

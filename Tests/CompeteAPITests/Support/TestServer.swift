@@ -60,8 +60,8 @@ final class TestServer: Sendable {
         }
         if backend.usesRedis, let url = Backend.redisURL {
             config.redis = try RedisConfiguration(url: url)
-            // Every server its own queue: workers must never take another test's jobs.
-            config.redisKeyPrefix = "mc-test-\(UUID().uuidString.lowercased()):"
+            // Every server its own namespace: workers must never take another test's jobs.
+            config.redisNamespace = RedisNamespace("mc-test-\(UUID().uuidString.lowercased()):")
         }
         configure(&config)
 
