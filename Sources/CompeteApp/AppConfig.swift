@@ -16,8 +16,9 @@ public struct AppConfig: Sendable {
     public var databaseURL: String?
     /// Redis for the job queue, shared login throttling and idempotency locks; nil runs without Redis.
     public var redis: RedisConfiguration?
-    /// Namespace of the job queue's Redis keys, so deployments (or test runs) can share a Redis.
-    public var redisKeyPrefix: String = "mc:jobs:"
+    /// Prefix of every Redis key (queue, idempotency locks, login counters), so deployments (or
+    /// test runs) can share a Redis.
+    public var redisNamespace = RedisNamespace("mc:")
     public var dataDir: String = "./data"
     public var jwtSecret: String?
     public var jwtTTL: TimeInterval = 24 * 3600
@@ -83,11 +84,16 @@ public struct AppConfig: Sendable {
         } catch {
             throw Invalid(description: "\(error)")
         }
-        if let prefix = env["REDIS_KEY_PREFIX"], !prefix.isEmpty {
+        // Refused rather than ignored: a deployment still setting it would otherwise move its
+        // queue to other keys without a word.
+        if let old = env["REDIS_KEY_PREFIX"], !old.isEmpty {
+            throw Invalid(description: "REDIS_KEY_PREFIX is no longer read: set REDIS_NAMESPACE instead (default mc:; the queue's keys are under <namespace>jobs:)")
+        }
+        if let prefix = env["REDIS_NAMESPACE"], !prefix.isEmpty {
             guard prefix.count <= 64, !prefix.contains(where: \.isWhitespace) else {
-                throw Invalid(description: "REDIS_KEY_PREFIX must be at most 64 characters without spaces; got '\(prefix)'")
+                throw Invalid(description: "REDIS_NAMESPACE must be at most 64 characters without spaces; got '\(prefix)'")
             }
-            config.redisKeyPrefix = prefix
+            config.redisNamespace = RedisNamespace(prefix)
         }
         config.dataDir = env["DATA_DIR"] ?? config.dataDir
         config.jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }

@@ -10,17 +10,6 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Vapor
 
-/// The long-running parts a process can host besides the HTTP server.
-public enum BackgroundRole: Sendable {
-    /// Outbox relay and job worker.
-    case worker
-    /// Enqueues reminders of competitions about to start; safe in any number of processes
-    /// (each reminder is admitted once by the database).
-    case scheduler
-    /// Purges expired idempotency records and old completed jobs.
-    case janitor
-}
-
 /// The composition root: builds every store and service from the configuration and mounts the
 /// API. The executable and the tests both go through here.
 public struct MiniCompete: Sendable {
@@ -54,15 +43,18 @@ public struct MiniCompete: Sendable {
         let throttle = LoginThrottlePolicy(maxFailures: config.loginMaxFailures, window: config.loginWindow)
         let redis = config.redis.map { RedisClient(configuration: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) }
         if let redis { app.lifecycle.use(RedisShutdown(client: redis)) }
-        let limiter: any LoginRateLimiter = redis.map { RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger) }
-            ?? InMemoryLoginRateLimiter(policy: throttle)
+        let limiter: any LoginRateLimiter = redis.map {
+            RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger, keyPrefix: config.redisNamespace.login)
+        } ?? InMemoryLoginRateLimiter(policy: throttle)
         let auth = AuthService(
             users: users, hasher: hasher, limiter: limiter, effects: effects,
             decoyHash: try await hasher.hash(UUID().uuidString)
         )
         let outcomes = SQLIdempotencyStore(context: context)
         let idempotency = IdempotencyService(
-            store: redis.map { RedisIdempotencyStore(redis: $0, outcomes: outcomes) } ?? outcomes,
+            store: redis.map {
+                RedisIdempotencyStore(redis: $0, outcomes: outcomes, keyPrefix: config.redisNamespace.idempotency)
+            } ?? outcomes,
             policy: IdempotencyPolicy(lease: config.idempotencyLease), effects: effects, observe: DomainMetrics.idempotency
         )
         let competitions = CompetitionService(
@@ -74,7 +66,7 @@ public struct MiniCompete: Sendable {
         )
         let mailbox = SQLMailbox(context: context)
         let queue: any JobQueue = redis.map {
-            RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisKeyPrefix,
+            RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisNamespace.jobs,
                           redriveAfter: config.jobRedriveAfter)
         } ?? SQLJobQueue(context: context)
         let tokens = await TokenService(
@@ -112,7 +104,7 @@ public struct MiniCompete: Sendable {
         )
     }
 
-    /// A worker over this instance's queue; `serve` and `worker` run one, tests may run several.
+    /// A worker over this instance's queue; the `.worker` role runs one, tests may run several.
     public func makeWorker(name: String = "worker") -> Worker {
         var logger = app.logger
         logger[metadataKey: "worker"] = "\(name)"
@@ -121,49 +113,6 @@ public struct MiniCompete: Sendable {
             settings: WorkerSettings(batchSize: config.workerConcurrency, lease: config.jobLease, retry: config.retryPolicy),
             now: effects.now, random: effects.random, logger: logger
         )
-    }
-
-    /// Serves the web UI on `WEB_PORT` from boot until shutdown.
-    @discardableResult
-    public func hostWeb() -> WebHost {
-        let host = WebHost(
-            services: services, options: WebOptions(secureCookies: config.isProduction, sessionTTL: config.jwtTTL),
-            host: config.host, port: config.webPort
-        )
-        app.lifecycle.use(host)
-        return host
-    }
-
-    /// Runs the given background roles from boot until shutdown; shutdown lets the jobs in hand
-    /// finish first.
-    public func host(_ roles: Set<BackgroundRole>) {
-        var repeaters: [Repeater] = []
-        let logger = app.logger
-        if roles.contains(.worker) {
-            let worker = makeWorker(name: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
-            repeaters.append(Repeater(name: "worker", interval: .milliseconds(Int(config.workerPollInterval * 1000)), logger: logger) {
-                try await worker.tick() > 0
-            })
-        }
-        if roles.contains(.scheduler) {
-            let scheduler = self.scheduler
-            repeaters.append(Repeater(name: "reminder scheduler", interval: .milliseconds(Int(config.reminderInterval * 1000)), logger: logger) {
-                let scheduled = try await scheduler.tick()
-                if scheduled > 0 { logger.info("reminders scheduled", metadata: ["count": "\(scheduled)"]) }
-                return false
-            })
-        }
-        if roles.contains(.janitor) {
-            let (idempotency, queue, now, retention) = (services.idempotency, queue, effects.now, config.jobRetention)
-            repeaters.append(Repeater(name: "janitor", interval: .seconds(600), logger: logger) {
-                let keys = try await idempotency.purgeExpired()
-                if keys > 0 { logger.info("purged expired idempotency keys", metadata: ["count": "\(keys)"]) }
-                let jobs = try await queue.purgeCompleted(before: now().addingTimeInterval(-retention))
-                if jobs > 0 { logger.info("purged completed jobs", metadata: ["count": "\(jobs)"]) }
-                return false
-            })
-        }
-        app.lifecycle.use(BackgroundRoles(repeaters: repeaters))
     }
 
     /// Applies pending migrations; on PostgreSQL under an advisory lock so that instances
@@ -205,8 +154,8 @@ public struct MiniCompete: Sendable {
     }
 }
 
-/// Closes SQLite's writer connection when the application shuts down (registered before the
-/// background roles, so after they have stopped).
+/// Closes SQLite's writer connection when the application shuts down, which the executable and
+/// the tests do only after the service group has stopped every role.
 struct SQLiteWriterShutdown: LifecycleHandler {
     let writer: SQLiteWriter
 
@@ -215,25 +164,12 @@ struct SQLiteWriterShutdown: LifecycleHandler {
     }
 }
 
-/// Closes the Redis connections when the application shuts down.
+/// Closes the Redis connections when the application shuts down (after every role, like the
+/// SQLite writer).
 struct RedisShutdown: LifecycleHandler {
     let client: RedisClient
 
     func shutdownAsync(_ application: Application) async {
         await client.close()
-    }
-}
-
-/// Starts the background loops when the application boots and stops them, gracefully, when it
-/// shuts down.
-struct BackgroundRoles: LifecycleHandler {
-    let repeaters: [Repeater]
-
-    func didBootAsync(_ application: Application) async throws {
-        for repeater in repeaters { repeater.start() }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        for repeater in repeaters { await repeater.stop() }
     }
 }

@@ -8,14 +8,17 @@ import Foundation
 public struct RedisIdempotencyStore: IdempotencyStore {
     let redis: RedisClient
     let outcomes: any IdempotencyOutcomes
+    /// Prepended to every lock's key (``RedisNamespace/idempotency``).
+    let keyPrefix: String
 
-    public init(redis: RedisClient, outcomes: any IdempotencyOutcomes) {
+    public init(redis: RedisClient, outcomes: any IdempotencyOutcomes, keyPrefix: String) {
         self.redis = redis
         self.outcomes = outcomes
+        self.keyPrefix = keyPrefix
     }
 
-    static func lockKey(userId: UUID, key: String) -> String {
-        "mc:idem:\(userId.uuidString.lowercased()):\(key)"
+    func lockKey(userId: UUID, key: String) -> String {
+        "\(keyPrefix)\(userId.uuidString.lowercased()):\(key)"
     }
 
     /// How long `begin` keeps trying while Redis cannot be reached, so a Redis restart is ridden
@@ -46,7 +49,7 @@ public struct RedisIdempotencyStore: IdempotencyStore {
     /// once, after taking the lock, which also catches an outcome stored just before.
     private func claim(_ request: IdempotencyRequest, token: UUID, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
         let key = request.key.value
-        let lock = Self.lockKey(userId: request.userId, key: key)
+        let lock = lockKey(userId: request.userId, key: key)
         let value = "\(token.uuidString)|\(request.fingerprint)"
         var acquired = try await redis.set(
             lock, to: RedisArgument(value), onlyIfAbsent: true, expireAfterMilliseconds: Int(policy.lease * 1000)
@@ -98,7 +101,7 @@ public struct RedisIdempotencyStore: IdempotencyStore {
     }
 
     private func unlock(_ lease: IdempotencyLease) async throws {
-        try await unlock(Self.lockKey(userId: lease.userId, key: lease.key), "\(lease.token.uuidString)|\(lease.fingerprint)")
+        try await unlock(lockKey(userId: lease.userId, key: lease.key), "\(lease.token.uuidString)|\(lease.fingerprint)")
     }
 
     private func unlock(_ lock: String, _ value: String) async throws {

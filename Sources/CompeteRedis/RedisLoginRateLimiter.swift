@@ -10,11 +10,14 @@ public struct RedisLoginRateLimiter: LoginRateLimiter {
     let redis: RedisClient
     let policy: LoginThrottlePolicy
     let logger: Logger
+    /// Prepended to every counter's key (``RedisNamespace/login``).
+    let keyPrefix: String
 
-    public init(redis: RedisClient, policy: LoginThrottlePolicy, logger: Logger) {
+    public init(redis: RedisClient, policy: LoginThrottlePolicy, logger: Logger, keyPrefix: String) {
         self.redis = redis
         self.policy = policy
         self.logger = logger
+        self.keyPrefix = keyPrefix
     }
 
     private func failingOpen<T>(_ fallback: T, _ body: () async throws -> T) async -> T {
@@ -26,12 +29,12 @@ public struct RedisLoginRateLimiter: LoginRateLimiter {
         }
     }
 
-    static func counterKey(_ key: String) -> String {
-        "mc:login-failures:\(key)"
+    func counterKey(_ key: String) -> String {
+        "\(keyPrefix)failures:\(key)"
     }
 
     public func blockedFor(_ key: String, now: Date) async -> Int? {
-        let counter = Self.counterKey(key)
+        let counter = counterKey(key)
         return await failingOpen(nil) {
             let replies = try await redis.pipeline([["GET", counter], ["PTTL", counter]])
             guard replies.count == 2, let failures = replies[0].string.flatMap(Int.init), failures >= policy.maxFailures,
@@ -42,13 +45,13 @@ public struct RedisLoginRateLimiter: LoginRateLimiter {
 
     public func recordFailure(_ key: String, now: Date) async {
         await failingOpen(()) {
-            _ = try await redis.eval(Self.incrementInWindow, keys: [Self.counterKey(key)],
+            _ = try await redis.eval(Self.incrementInWindow, keys: [counterKey(key)],
                                      arguments: [RedisArgument(Int(policy.window * 1000))])
         }
     }
 
     public func reset(_ key: String) async {
-        await failingOpen(()) { try await redis.del([Self.counterKey(key)]) }
+        await failingOpen(()) { try await redis.del([counterKey(key)]) }
     }
 
     /// INCR, and start the window with the first failure, atomically.

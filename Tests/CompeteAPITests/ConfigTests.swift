@@ -1,4 +1,5 @@
 @testable import CompeteApp
+import CompeteRedis
 import Foundation
 import Logging
 import Testing
@@ -19,6 +20,16 @@ import Testing
         #expect(config.isProduction && config.databaseURL == "postgresql://u:p@127.0.0.1:5432/db")
         #expect(try !AppConfig.fromEnvironment(["APP_ENV": "production"]).seedDemoData)
         for bad in [["API_PORT": "http"], ["API_PORT": "70000"], ["JWT_TTL": "-1"], ["SEED_DEMO_DATA": "maybe"], ["LOG_LEVEL": "loud"]] {
+            #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(bad) }
+        }
+    }
+
+    @Test func oneRedisNamespaceForEveryKey() throws {
+        let defaults = try AppConfig.fromEnvironment([:]).redisNamespace
+        #expect(defaults.jobs == "mc:jobs:" && defaults.idempotency == "mc:idem:" && defaults.login == "mc:login:")
+        let shared = try AppConfig.fromEnvironment(["REDIS_NAMESPACE": "staging:"]).redisNamespace
+        #expect(shared.jobs == "staging:jobs:" && shared.idempotency == "staging:idem:" && shared.login == "staging:login:")
+        for bad in [["REDIS_NAMESPACE": "has space:"], ["REDIS_KEY_PREFIX": "mc:jobs:"]] {
             #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(bad) }
         }
     }

@@ -50,7 +50,7 @@ struct RedisQueueTests {
             ))
             let down = RedisJobQueue(
                 redis: unreachable, ledger: SQLJobLedger(context: SQLContext(database: server.system.app.db)),
-                prefix: server.system.config.redisKeyPrefix, redriveAfter: 60
+                prefix: server.system.config.redisNamespace.jobs, redriveAfter: 60
             )
             await #expect(throws: RedisError.self) { try await down.relayOutbox(limit: 100, now: server.clock.now()) }
             await unreachable.close()
@@ -67,7 +67,7 @@ extension TestServer {
     /// Deletes every Redis key of this server's queue, as a Redis restart without persistence would.
     func deleteRedisKeys() async throws {
         let redis = RedisClient(configuration: try #require(system.config.redis))
-        let keys = try await redis.send("KEYS", arguments: [RedisArgument("\(system.config.redisKeyPrefix)*")]).array?.compactMap(\.string) ?? []
+        let keys = try await redis.send("KEYS", arguments: [RedisArgument("\(system.config.redisNamespace.jobs)*")]).array?.compactMap(\.string) ?? []
         if !keys.isEmpty { try await redis.del(keys) }
         await redis.close()
     }

@@ -45,7 +45,7 @@ extension TestServer {
         }
         let redis = RedisClient(configuration: configuration)
         do {
-            let jobs = try await redisJobs(redis, prefix: system.config.redisKeyPrefix)
+            let jobs = try await redisJobs(redis, prefix: system.config.redisNamespace.jobs)
             await redis.close()
             return jobs
         } catch {
@@ -97,7 +97,7 @@ extension TestServer {
         env["DATA_DIR"] = system.config.dataDir
         if let url = system.config.databaseURL { env["DATABASE_URL"] = url } else { env["DATABASE_URL"] = nil }
         env["REDIS_URL"] = system.config.redis == nil ? nil : Backend.redisURL
-        env["REDIS_KEY_PREFIX"] = system.config.redisKeyPrefix
+        env["REDIS_NAMESPACE"] = system.config.redisNamespace.prefix
         for (key, value) in extra { env[key] = value }
         return env
     }

@@ -8,6 +8,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import SQLKit
+import ServiceLifecycle
 import Vapor
 
 /// A real Mini Compete server on a random loopback port, built by the same composition root as
@@ -60,8 +61,8 @@ final class TestServer: Sendable {
         }
         if backend.usesRedis, let url = Backend.redisURL {
             config.redis = try RedisConfiguration(url: url)
-            // Every server its own queue: workers must never take another test's jobs.
-            config.redisKeyPrefix = "mc-test-\(UUID().uuidString.lowercased()):"
+            // Every server its own namespace: workers must never take another test's jobs.
+            config.redisNamespace = RedisNamespace("mc-test-\(UUID().uuidString.lowercased()):")
         }
         configure(&config)
 
@@ -69,24 +70,36 @@ final class TestServer: Sendable {
         let random = SeededRandom(seed: 42)
         let app = try await Application.make(.testing)
         let system: MiniCompete
-        let web: WebHost
+        let roles: RoleServices
         do {
             system = try await MiniCompete.build(app, config: config, effects: Effects(now: { clock.now() }, random: { random.next() }))
             try await system.migrate()
-            web = system.hostWeb()
             try await app.asyncBoot()
-            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            roles = system.services(for: [.api, .web])
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
-        guard let port = app.http.server.shared.localAddress?.port, let webPort = web.boundPort else {
-            throw TestFailure("server has no local port")
+        // The same services and shutdown order as the executable; stopped by `stop()`, not signals.
+        let group = roles.group(stopOnSignals: false, logger: app.logger)
+        let running = Task { try await group.run() }
+        let stopServing: @Sendable () async throws -> Void = {
+            await group.triggerGracefulShutdown()
+            let stopped = await running.result
+            try await app.asyncShutdown()
+            try stopped.get()
+        }
+        let port: Int, webPort: Int
+        do {
+            guard let api = roles.api, let web = roles.web else { throw TestFailure("API and web UI expected") }
+            (port, webPort) = (try await api.boundPort.value(), try await web.boundPort.value())
+        } catch {
+            try? await stopServing()
+            throw error
         }
         let drop = dropDatabase
         return TestServer(system: system, port: port, webPort: webPort, backend: backend, clock: clock) {
-            await app.server.shutdown()
-            try await app.asyncShutdown()
+            try await stopServing()
             try? FileManager.default.removeItem(at: directory)
             try await drop?()
         }

@@ -1,0 +1,11 @@
+import CompeteApp
+
+/// The executable's entry point; everything else lives in CompeteApp. `@main` rather than a
+/// main.swift: top-level code would pick ParsableCommand's synchronous `main()`, which cannot run
+/// async commands.
+@main
+enum MiniCompeteMain {
+    static func main() async {
+        await MiniCompeteCommand.main()
+    }
+}

@@ -1,4 +1,0 @@
-import CompeteApp
-import Foundation
-
-exit(await MiniCompeteCommand.main())
