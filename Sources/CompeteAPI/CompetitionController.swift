@@ -17,9 +17,10 @@ struct CompetitionController: RouteCollection {
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
-        try await services.reads.answer(req) {
-            .json(pageResponse(try await services.competitions.list(try CompetitionQueryParser.parse(req))))
-        }
+        let query = try CompetitionQueryParser.parse(req).validated()
+        return .stored(try await services.reads.answer(key: CompetitionQueryParser.cacheKey(query)) {
+            .json(pageResponse(try await services.competitions.list(query)))
+        })
     }
 
     @Sendable func mine(_ req: Request) async throws -> Response {
@@ -28,10 +29,10 @@ struct CompetitionController: RouteCollection {
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
-        try await services.reads.answer(req) {
-            let competition = try await services.competitions.get(try req.uuidParameter("id"))
-            return .json(CompetitionResponse(competition, now: services.effects.now()))
-        }
+        let id = try req.uuidParameter("id")
+        return .stored(try await services.reads.answer(key: SiteURL.apiCompetition(id).path) {
+            .json(CompetitionResponse(try await services.competitions.get(id), now: services.effects.now()))
+        })
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
@@ -50,8 +51,10 @@ struct CompetitionController: RouteCollection {
         let (competition, registrants) = try await services.competitions.registrants(
             by: try req.principal, competitionId: try req.uuidParameter("id")
         )
+        // JSON unless CSV is asked for by name or preferred over JSON by the Accept header.
+        let csv = HTTPMediaType(type: "text", subType: "csv")
         let wantsCSV = req.query[String.self, at: "format"] == "csv"
-            || req.headers.accept.contains { $0.mediaType == HTTPMediaType(type: "text", subType: "csv") }
+            || ContentNegotiation.preferred([.json, csv], accept: req.headers) == csv
         guard wantsCSV else { return .json(ItemsResponse(items: registrants.map(RegistrantResponse.init))) }
         return RegistrantsCSV.response(competition: competition, registrants: registrants)
     }
@@ -104,5 +107,14 @@ enum CompetitionQueryParser {
         }
         guard errors.isEmpty else { throw DomainError.validation(errors) }
         return query
+    }
+
+    /// The read cache's key for a validated query: only what the API understood, in one order.
+    static func cacheKey(_ query: CompetitionQuery) -> String {
+        var parts = ["page=\(query.page)", "limit=\(query.limit)", "tags=\(query.tags.joined(separator: ","))"]
+        if let status = query.status { parts.append("status=\(status.rawValue)") }
+        // Last, so that whatever the free text holds cannot be mistaken for another part.
+        if let search = query.search { parts.append("search=\(search)") }
+        return "/api/competitions?" + parts.joined(separator: "&")
     }
 }

@@ -25,6 +25,23 @@ public enum DomainMetrics {
         Counter(label: "idempotency_requests_total", dimensions: [("outcome", event.rawValue)]).increment()
     }
 
+    /// Every `registrations_total` label, declared at zero from start-up (Prometheus guidance:
+    /// a series that appears only after its first event breaks `rate()` and alerts on absence).
+    static let registrationLabels = [
+        "confirmed", "waitlisted", "replayed", "full", "closed", "already", "not_found", "in_progress", "other",
+    ]
+
+    /// Declares every known label set of the domain counters, at zero.
+    public static func declare() {
+        for outcome in registrationLabels {
+            _ = Counter(label: "registrations_total", dimensions: [("outcome", outcome)])
+        }
+        for event in IdempotencyEvent.allCases {
+            _ = Counter(label: "idempotency_requests_total", dimensions: [("outcome", event.rawValue)])
+        }
+        ReadCache.declareMetrics()
+    }
+
     static func label(_ result: Result<Idempotent<RegistrationOutcome>, any Error>) -> String {
         switch result {
         case .success(let answer) where answer.replayed: "replayed"

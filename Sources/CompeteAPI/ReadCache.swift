@@ -19,10 +19,17 @@ public struct ReadCache: Sendable {
     private let version: CatalogVersion?
     private let ttl: TimeInterval
     private let now: @Sendable () -> Date
-    private let entries = NIOLockedValueBox<[String: Entry]>([:])
-    /// Distinct paths and queries kept at once; past it the cache starts over (searches are
-    /// free text, so the keys are unbounded).
+    private struct Entries {
+        var byKey: [String: Entry] = [:]
+        var bytes = 0
+    }
+
+    private let entries = NIOLockedValueBox(Entries())
+    /// Distinct answers kept at once, and their bodies' total size; past either the cache starts
+    /// over (searches are free text, so the keys are unbounded; a page of long descriptions is
+    /// large).
     static let capacity = 1_000
+    static let maxBytes = 8 << 20
 
     public init(version: CatalogVersion?, ttl: TimeInterval, now: @escaping @Sendable () -> Date) {
         self.version = ttl > 0 ? version : nil
@@ -30,16 +37,14 @@ public struct ReadCache: Sendable {
         self.now = now
     }
 
-    /// The kept answer for the request's path and query, or `compute`'s, kept when it is a 200.
-    func answer(_ req: Request, _ compute: () async throws -> StoredResponse) async throws -> Response {
-        .stored(try await answer(key: req.url.string, compute))
-    }
-
+    /// The kept answer under `key`, or `compute`'s, kept when it is a 200. Callers build the key
+    /// from what they parsed (never the raw URL), so parameters the API does not know cannot
+    /// create entries.
     func answer(key: String, _ compute: () async throws -> StoredResponse) async throws -> StoredResponse {
         guard let version else { return try await compute() }
         let now = now()
         let current = version.current
-        if let entry = entries.withLockedValue({ $0[key] }), entry.version == current,
+        if let entry = entries.withLockedValue({ $0.byKey[key] }), entry.version == current,
            abs(now.timeIntervalSince(entry.computedAt)) < ttl {
             Self.hits.increment()
             return entry.response
@@ -50,13 +55,31 @@ public struct ReadCache: Sendable {
         let response = try await compute()
         if response.status == 200 {
             entries.withLockedValue { entries in
-                if entries.count >= Self.capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
-                entries[key] = Entry(version: current, computedAt: now, response: response)
+                let size = response.body.count
+                if let old = entries.byKey[key] {
+                    entries.bytes -= old.response.body.count
+                } else if entries.byKey.count >= Self.capacity {
+                    entries = Entries()
+                }
+                if entries.bytes + size > Self.maxBytes { entries = Entries() }
+                guard size <= Self.maxBytes else { return }
+                entries.byKey[key] = Entry(version: current, computedAt: now, response: response)
+                entries.bytes += size
             }
         }
         return response
     }
 
+    /// The kept answers and their bodies' total size (for tests).
+    var usage: (count: Int, bytes: Int) {
+        entries.withLockedValue { ($0.byKey.count, $0.bytes) }
+    }
+
     private static let hits = Counter(label: "read_cache_requests_total", dimensions: [("outcome", "hit")])
     private static let misses = Counter(label: "read_cache_requests_total", dimensions: [("outcome", "miss")])
+
+    /// Declares the counters at zero.
+    static func declareMetrics() {
+        _ = (hits, misses)
+    }
 }

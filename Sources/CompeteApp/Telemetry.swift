@@ -1,3 +1,4 @@
+import CompeteAPI
 import CompeteJobs
 import Metrics
 import Prometheus
@@ -8,6 +9,8 @@ enum Telemetry {
     static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        DomainMetrics.declare()
+        Worker.declareMetrics()
         return registry
     }()
 

@@ -96,12 +96,11 @@ public struct CompetitionQuery: Sendable, Equatable {
         if limit < 1 || limit > Self.maxLimit { errors.append(FieldError("limit", "must be between 1 and \(Self.maxLimit)")) }
         if let search, search.count > 200 { errors.append(FieldError("search", "must be at most 200 characters")) }
         var copy = self
-        copy.tags = []
-        for tag in tags {
-            switch Tags.normalize(tag) {
-            case .success(let t): copy.tags.append(t)
-            case .failure(let failure): errors.append(FieldError("tags", failure.message))
-            }
+        // De-duplicated, at most `Tags.maxCount`: more distinct tags than a competition can carry
+        // match nothing, and each one costs the query a condition.
+        switch Tags.normalizeList(tags) {
+        case .success(let tags): copy.tags = tags
+        case .failure(let failure): errors.append(FieldError("tags", failure.message))
         }
         if !errors.isEmpty { throw DomainError.validation(errors) }
         copy.search = search.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }

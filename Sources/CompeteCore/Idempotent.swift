@@ -36,7 +36,7 @@ public struct IdempotencyCall: Sendable {
 
 /// What happened to a key, for the `idempotency_requests_total` metric (`invalid`: a malformed
 /// key, refused by the caller before any service saw it).
-public enum IdempotencyEvent: String, Sendable {
+public enum IdempotencyEvent: String, Sendable, CaseIterable {
     case started, replayed, reused, invalid
     case inProgress = "in_progress"
 }

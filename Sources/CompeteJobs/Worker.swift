@@ -90,6 +90,18 @@ public struct Worker: Sendable {
         Counter(label: "jobs_processed_total", dimensions: [("type", job.type), ("outcome", outcome)]).increment()
     }
 
+    /// The outcomes `jobs_processed_total` counts.
+    static let outcomes = ["completed", "retried", "dead"]
+
+    /// Declares `jobs_processed_total` for every job type and outcome, at zero.
+    public static func declareMetrics() {
+        for type in JobType.allCases {
+            for outcome in outcomes {
+                _ = Counter(label: "jobs_processed_total", dimensions: [("type", type.rawValue), ("outcome", outcome)])
+            }
+        }
+    }
+
     /// If even settling fails (database down), the lease expires and the job runs again.
     private func settle(_ job: Job, logger: Logger, _ body: () async throws -> Void) async {
         do {
