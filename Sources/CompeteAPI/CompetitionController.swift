@@ -47,16 +47,21 @@ struct CompetitionController: RouteCollection {
         return .json(CompetitionResponse(competition, now: services.effects.now()))
     }
 
+    /// A page of JSON, or — asked for by name or preferred by the Accept header — every
+    /// registrant as a CSV download, streamed a page at a time.
     @Sendable func registrants(_ req: Request) async throws -> Response {
-        let (competition, registrants) = try await services.competitions.registrants(
-            by: try req.principal, competitionId: try req.uuidParameter("id")
-        )
+        let id = try req.uuidParameter("id")
         // JSON unless CSV is asked for by name or preferred over JSON by the Accept header.
         let csv = HTTPMediaType(type: "text", subType: "csv")
         let wantsCSV = req.query[String.self, at: "format"] == "csv"
             || ContentNegotiation.preferred([.json, csv], accept: req.headers) == csv
-        guard wantsCSV else { return .json(ItemsResponse(items: registrants.map(RegistrantResponse.init))) }
-        return RegistrantsCSV.response(competition: competition, registrants: registrants)
+        if wantsCSV {
+            let (competition, pages) = try await services.competitions.allRegistrants(by: try req.principal, competitionId: id)
+            return RegistrantsCSV.response(competition: competition, pages: pages)
+        }
+        let page = try req.pageRequest(defaultLimit: CompetitionService.registrantsPageSize)
+        let (_, registrants) = try await services.competitions.registrants(by: try req.principal, competitionId: id, page: page)
+        return .json(PageResponse(page: registrants, RegistrantResponse.init))
     }
 
     @Sendable func calendar(_ req: Request) async throws -> Response {
@@ -65,10 +70,7 @@ struct CompetitionController: RouteCollection {
 
     private func pageResponse(_ page: Page<Competition>) -> PageResponse<CompetitionResponse> {
         let now = services.effects.now()
-        return PageResponse(
-            items: page.items.map { CompetitionResponse($0, now: now) },
-            page: page.page, limit: page.limit, total: page.total
-        )
+        return PageResponse(page: page) { CompetitionResponse($0, now: now) }
     }
 
 }
@@ -99,11 +101,11 @@ enum CompetitionQueryParser {
                 errors.append(FieldError("status", "must be open, full or closed"))
             }
         }
-        for (name, keyPath) in [("page", \CompetitionQuery.page), ("limit", \CompetitionQuery.limit)] {
-            guard let raw = req.query[String.self, at: name] else { continue }
-            if let value = Int(raw) { query[keyPath: keyPath] = value } else {
-                errors.append(FieldError(name, "must be a whole number"))
-            }
+        do {
+            let page = try req.pageRequest(defaultLimit: query.limit)
+            (query.page, query.limit) = (page.page, page.limit)
+        } catch let DomainError.validation(pageErrors) {
+            errors += pageErrors
         }
         guard errors.isEmpty else { throw DomainError.validation(errors) }
         return query

@@ -1,23 +1,40 @@
 import CompeteCore
 import Vapor
 
-/// RFC 4180 CSV of a competition's registrants, safe to open in a spreadsheet.
+/// RFC 4180 CSV of a competition's registrants, safe to open in a spreadsheet, streamed: each
+/// page of registrants is written as it is read, so an export of any size holds one page in
+/// memory.
 public enum RegistrantsCSV {
-    public static func response(competition: Competition, registrants: [Registrant]) -> Response {
-        var lines = ["registrationId,status,registeredAt,userId,name,email"]
-        for r in registrants {
-            lines.append([
-                r.registrationId.wire, r.status.rawValue,
-                r.registeredAt.formatted(.iso8601), r.userId.wire, r.name, r.email,
-            ].map(cell).joined(separator: ","))
-        }
+    static let header = "registrationId,status,registeredAt,userId,name,email\r\n"
+
+    public static func response(competition: Competition, pages: AsyncThrowingStream<[Registrant], any Error>) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(
             name: .contentDisposition,
             value: "attachment; filename=\"registrants-\(competition.id.wire).csv\""
         )
-        return Response(status: .ok, headers: headers, body: .init(string: lines.joined(separator: "\r\n") + "\r\n"))
+        let body = Response.Body(asyncStream: { writer in
+            do {
+                try await writer.write(.buffer(ByteBuffer(string: header)))
+                for try await page in pages {
+                    try await writer.write(.buffer(ByteBuffer(string: page.map(line).joined())))
+                }
+                try await writer.write(.end)
+            } catch {
+                // Headers are sent: the client sees a truncated download, never a partial file
+                // passed off as complete (the chunked body ends without its last chunk).
+                try? await writer.write(.error(error))
+            }
+        })
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func line(_ r: Registrant) -> String {
+        [
+            r.registrationId.wire, r.status.rawValue,
+            r.registeredAt.formatted(.iso8601), r.userId.wire, r.name, r.email,
+        ].map(cell).joined(separator: ",") + "\r\n"
     }
 
     /// Quotes when needed, and defuses cells a spreadsheet would run as a formula.

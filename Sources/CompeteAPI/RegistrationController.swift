@@ -24,7 +24,8 @@ struct RegistrationController: RouteCollection {
     }
 
     @Sendable func mine(_ req: Request) async throws -> Response {
-        let registrations = try await services.registrations.mine(try req.principal)
-        return .json(ItemsResponse(items: registrations.map(MyRegistrationResponse.init)))
+        let page = try req.pageRequest(defaultLimit: RegistrationService.pageSize)
+        let registrations = try await services.registrations.mine(try req.principal, page: page)
+        return .json(PageResponse(page: registrations, MyRegistrationResponse.init))
     }
 }

@@ -88,15 +88,6 @@ public struct CompetitionService: Sendable {
         return updated
     }
 
-    /// The registrants of a competition, for its own organizer only (emails are private).
-    public func registrants(by principal: Principal, competitionId: UUID) async throws -> (Competition, [Registrant]) {
-        let competition = try await get(competitionId)
-        guard principal.role == .organizer, competition.organizerId == principal.userId else {
-            throw DomainError.forbidden("only the organizer of this competition may see its registrants")
-        }
-        return (competition, try await competitions.registrants(competitionId: competitionId))
-    }
-
     static func requireOrganizer(_ principal: Principal) throws {
         guard principal.role == .organizer else { throw DomainError.forbidden("only organizers may do this") }
     }

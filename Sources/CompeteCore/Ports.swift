@@ -24,7 +24,9 @@ public protocol CompetitionStore: Sendable {
     func update(
         id: UUID, now: Date, _ change: @escaping @Sendable (Competition) throws -> CompetitionContent
     ) async throws -> Competition?
-    func registrants(competitionId: UUID) async throws -> [Registrant]
+    /// One page of the active registrations, confirmed first (oldest first), then the waitlist
+    /// in order.
+    func registrants(competitionId: UUID, page: PageRequest) async throws -> [Registrant]
 }
 
 public protocol RegistrationStore: Sendable {
@@ -38,7 +40,10 @@ public protocol RegistrationStore: Sendable {
     /// waitlisted participant in the same transaction, until the competition starts. Nil when
     /// there is no active registration.
     func cancel(userId: UUID, competitionId: UUID, now: Date) async throws -> CancellationReceipt?
-    func registrations(userId: UUID) async throws -> [ParticipantRegistration]
+    /// One page of a participant's registrations, newest first, with their total.
+    func registrations(userId: UUID, page: PageRequest) async throws -> Page<ParticipantRegistration>
+    /// The participant's confirmed or waitlisted registration for one competition, if any.
+    func activeRegistration(userId: UUID, competitionId: UUID) async throws -> ParticipantRegistration?
 }
 
 public protocol IdempotencyStore: Sendable {

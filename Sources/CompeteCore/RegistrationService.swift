@@ -47,7 +47,16 @@ public struct RegistrationService: Sendable {
         return receipt
     }
 
-    public func mine(_ principal: Principal) async throws -> [ParticipantRegistration] {
-        try await registrations.registrations(userId: principal.userId)
+    /// A page of the caller's registrations, newest first (at most 100 a page).
+    public func mine(_ principal: Principal, page: PageRequest = PageRequest(limit: Self.pageSize)) async throws -> Page<ParticipantRegistration> {
+        try await registrations.registrations(userId: principal.userId, page: page.validated(maxLimit: 100))
     }
+
+    /// The caller's confirmed or waitlisted registration for one competition, if any.
+    public func mine(_ principal: Principal, competitionId: UUID) async throws -> ParticipantRegistration? {
+        try await registrations.activeRegistration(userId: principal.userId, competitionId: competitionId)
+    }
+
+    /// The default page size of a participant's registrations.
+    public static let pageSize = 50
 }

@@ -180,7 +180,25 @@ public struct SQLRegistrationStore: RegistrationStore {
         }
     }
 
-    public func registrations(userId: UUID) async throws -> [ParticipantRegistration] {
+    public func registrations(userId: UUID, page: PageRequest) async throws -> Page<ParticipantRegistration> {
+        let total = try await context.sql.raw("""
+            SELECT COUNT(*) AS n FROM registrations WHERE user_id = \(bind: userId)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let items = try await participantRegistrations(
+            "r.user_id = \(bind: userId)", limit: "LIMIT \(bind: page.limit) OFFSET \(bind: page.offset)"
+        )
+        return Page(items: items, page: page.page, limit: page.limit, total: total)
+    }
+
+    public func activeRegistration(userId: UUID, competitionId: UUID) async throws -> ParticipantRegistration? {
+        try await participantRegistrations(
+            "r.user_id = \(bind: userId) AND r.competition_id = \(bind: competitionId) AND r.status <> 'cancelled'", limit: ""
+        ).first
+    }
+
+    /// A participant's registrations with their competitions, newest first; a waitlisted one
+    /// with its current place in line.
+    private func participantRegistrations(_ condition: SQLQueryString, limit: SQLQueryString) async throws -> [ParticipantRegistration] {
         try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date,
                    CASE WHEN r.status = 'waitlisted' THEN (
@@ -188,8 +206,9 @@ public struct SQLRegistrationStore: RegistrationStore {
                        WHERE w.competition_id = r.competition_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq
                    ) END AS position
             FROM registrations r JOIN competitions c ON c.id = r.competition_id
-            WHERE r.user_id = \(bind: userId)
+            WHERE \(condition)
             ORDER BY r.created_at DESC, r.id
+            \(limit)
             """).all().map { row in
                 ParticipantRegistration(
                     registrationId: try row.decode(column: "id", as: UUID.self),

@@ -23,20 +23,14 @@ struct BrowsePages: RouteCollection {
         let tags: String
         let statusOptions: [Option]
         let total: Int
-        let page: Int
-        let pages: Int
-        let hasPrev: Bool
-        let prevURL: String
-        let hasNext: Bool
-        let nextURL: String
+        let pager: Pager
     }
 
     @Sendable func index(_ req: Request) async throws -> Response {
         let search = req.query[String.self, at: "search"] ?? ""
         let tags = req.query[String.self, at: "tags"] ?? ""
         let status = req.query[String.self, at: "status"].flatMap { CompetitionStatus(rawValue: $0) }
-        let pageNumber = max(1, req.query[Int.self, at: "page"] ?? 1)
-        var query = CompetitionQuery(search: search, status: status, page: pageNumber, limit: 12)
+        var query = CompetitionQuery(search: search, status: status, page: req.pageNumber, limit: 12)
         query.tags = tags.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         let result: Page<Competition>
         do {
@@ -45,7 +39,6 @@ struct BrowsePages: RouteCollection {
             result = Page(items: [], page: 1, limit: 12, total: 0)
         }
         let now = services.effects.now()
-        let pages = max(1, (result.total + result.limit - 1) / result.limit)
         func url(_ page: Int) -> String {
             var items = ["page": String(page)]
             if !search.isEmpty { items["search"] = search }
@@ -57,8 +50,8 @@ struct BrowsePages: RouteCollection {
             + CompetitionStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.capitalized, selected: status == $0) }
         let page = IndexPage(
             cards: result.items.map { CompetitionView($0, now: now) }, empty: result.items.isEmpty,
-            search: search, tags: tags, statusOptions: options, total: result.total, page: result.page, pages: pages,
-            hasPrev: result.page > 1, prevURL: url(result.page - 1), hasNext: result.page < pages, nextURL: url(result.page + 1)
+            search: search, tags: tags, statusOptions: options, total: result.total,
+            pager: Pager(result, always: true, url: url)
         )
         return try await renderer.render(req, "index", title: "Competitions", page)
     }
@@ -88,8 +81,7 @@ struct BrowsePages: RouteCollection {
         let principal = await session.principal(req)
         var mine: ParticipantRegistration?
         if let principal, principal.role == .participant {
-            mine = try await services.registrations.mine(principal)
-                .first { $0.competitionId == id && $0.status != .cancelled }
+            mine = try await services.registrations.mine(principal, competitionId: id)
         }
         let view = CompetitionView(competition, now: services.effects.now())
         let page = ShowPage(

@@ -134,24 +134,29 @@ struct OrganizerPages: RouteCollection {
         let items: [RegistrantRow]
         let empty: Bool
         let csvURL: String
+        let pager: Pager
     }
 
     @Sendable func registrants(_ req: Request) async throws -> Response {
         let principal = try req.principal
-        let (competition, registrants) = try await services.competitions.registrants(by: principal, competitionId: try id(req))
+        let (competition, registrants) = try await services.competitions.registrants(
+            by: principal, competitionId: try id(req),
+            page: PageRequest(page: req.pageNumber, limit: CompetitionService.registrantsPageSize)
+        )
         let view = CompetitionView(competition, now: services.effects.now())
-        let rows = registrants.map {
+        let rows = registrants.items.map {
             RegistrantRow(name: $0.name, email: $0.email, registeredAt: Formatting.date($0.registeredAt), status: $0.status.rawValue)
         }
         let page = RegistrantsPage(competition: view, items: rows, empty: rows.isEmpty,
-                                   csvURL: SiteURL.registrantsCSV(competition.id).path)
+                                   csvURL: SiteURL.registrantsCSV(competition.id).path,
+                                   pager: Pager(registrants, url: Pager.link(SiteURL.registrants(competition.id).path)))
         return try await renderer.render(req, "registrants", title: "Registrants · \(competition.title)", page)
     }
 
     @Sendable func registrantsCSV(_ req: Request) async throws -> Response {
         let principal = try req.principal
-        let (competition, registrants) = try await services.competitions.registrants(by: principal, competitionId: try id(req))
-        return RegistrantsCSV.response(competition: competition, registrants: registrants)
+        let (competition, pages) = try await services.competitions.allRegistrants(by: principal, competitionId: try id(req))
+        return RegistrantsCSV.response(competition: competition, pages: pages)
     }
 
     private func id(_ req: Request) throws -> UUID {

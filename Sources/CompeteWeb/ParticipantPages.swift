@@ -83,11 +83,13 @@ struct ParticipantPages: RouteCollection {
     struct RegistrationsPage: Encodable {
         let items: [RegistrationRow]
         let empty: Bool
+        let pager: Pager
     }
 
     @Sendable func registrations(_ req: Request) async throws -> Response {
         let principal = try req.principal
-        let items = try await services.registrations.mine(principal).map {
+        let result = try await services.registrations.mine(principal, page: PageRequest(page: req.pageNumber, limit: RegistrationService.pageSize))
+        let items = result.items.map {
             RegistrationRow(
                 competitionId: $0.competitionId.uuidString.lowercased(), title: $0.competitionTitle,
                 status: $0.status.rawValue, active: $0.status != .cancelled,
@@ -95,7 +97,9 @@ struct ParticipantPages: RouteCollection {
                 registeredAt: Formatting.date($0.registeredAt), start: Formatting.date($0.startDate)
             )
         }
-        return try await renderer.render(req, "registrations", title: "My registrations", RegistrationsPage(items: items, empty: items.isEmpty))
+        return try await renderer.render(req, "registrations", title: "My registrations", RegistrationsPage(
+            items: items, empty: items.isEmpty, pager: Pager(result, url: Pager.link(SiteURL.myRegistrations.path))
+        ))
     }
 
     struct MessageRow: Encodable {

@@ -1,6 +1,7 @@
 @testable import CompeteAPI
 import CompeteCore
 import Foundation
+import SQLKit
 import Testing
 
 /// Issue 14, item 4 and the contract defects found from the outside: input that could cost memory
@@ -94,6 +95,76 @@ import Testing
             }
             let named = try await server.request(.GET, "\(path)?format=csv", token: organizer.token, headers: [("Accept", "*/*")])
             #expect(named.contentType.hasPrefix("text/csv"))
+        }
+    }
+
+    /// A participant's registrations and a competition's registrants are read a page at a time.
+    @Test(arguments: Backend.all)
+    func listsThatGrowArePaged(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let user = try await server.signup()
+            var ids: [String] = []
+            for index in 0..<3 {
+                let id = try await server.createCompetition(by: organizer, title: "Paged \(index)")
+                #expect(try await server.register(user, for: id).status == 201)
+                ids.append(id)
+            }
+            let first = try await server.request(.GET, "/api/users/me/registrations?limit=2", token: user.token)
+            #expect(first.status == 200 && (first.json["items"] as? [Any])?.count == 2)
+            #expect(first.json["total"] as? Int == 3 && first.json["page"] as? Int == 1 && first.json["limit"] as? Int == 2)
+            let second = try await server.request(.GET, "/api/users/me/registrations?limit=2&page=2", token: user.token)
+            #expect((second.json["items"] as? [Any])?.count == 1)
+            let all = try await server.request(.GET, "/api/users/me/registrations", token: user.token)
+            #expect(all.json["limit"] as? Int == 50 && (all.json["items"] as? [Any])?.count == 3)
+            for bad in ["limit=101", "limit=0", "page=0", "limit=abc", "page=1.5"] {
+                let refused = try await server.request(.GET, "/api/users/me/registrations?\(bad)", token: user.token)
+                #expect(refused.status == 400 && refused.code == "validation_failed", "\(bad)")
+            }
+
+            let id = ids[0]
+            for _ in 0..<4 { _ = try await server.register(try await server.signup(), for: id) }
+            let page = try await server.request(.GET, "/api/competitions/\(id)/registrations?limit=2&page=3", token: organizer.token)
+            #expect(page.status == 200 && (page.json["items"] as? [Any])?.count == 1 && page.json["total"] as? Int == 5)
+            let tooMany = try await server.request(.GET, "/api/competitions/\(id)/registrations?limit=1001", token: organizer.token)
+            #expect(tooMany.status == 400 && tooMany.code == "validation_failed")
+        }
+    }
+
+    /// The CSV export holds every registrant however many pages it takes, each once, in order.
+    @Test(arguments: Backend.all)
+    func csvExportStreamsEveryRegistrant(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createCompetition(by: organizer, capacity: 5_000)
+            let competition = UUID(uuidString: id)!
+            let count = 2_345  // more than two pages of 1,000
+            let start = Date(timeIntervalSince1970: 1_900_000_000)
+            for batch in stride(from: 0, to: count, by: 250) {
+                let range = batch..<min(count, batch + 250)
+                let users = range.map { (id: UUID(), index: $0) }
+                var insertUsers = SQLQueryString("INSERT INTO users (id, name, email, password_hash, role, created_at) VALUES ")
+                var insertRegistrations = SQLQueryString(
+                    "INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq) VALUES ")
+                for (offset, user) in users.enumerated() {
+                    let separator: SQLQueryString = offset == 0 ? "" : ", "
+                    insertUsers = insertUsers + separator + """
+                        (\(bind: user.id), \(bind: "Bulk \(user.index)"), \(bind: "bulk\(user.index)@example.com"), 'x', 'participant', \(bind: start))
+                        """
+                    insertRegistrations = insertRegistrations + separator + """
+                        (\(bind: UUID()), \(bind: competition), \(bind: user.id), 'confirmed', \(bind: start.addingTimeInterval(Double(user.index))), NULL)
+                        """
+                }
+                try await server.sql.raw(insertUsers).run()
+                try await server.sql.raw(insertRegistrations).run()
+            }
+            let csv = try await server.request(.GET, "/api/competitions/\(id)/registrations?format=csv", token: organizer.token)
+            #expect(csv.status == 200 && csv.contentType.hasPrefix("text/csv"))
+            let lines = csv.text.split(separator: "\r\n", omittingEmptySubsequences: true)
+            #expect(lines.first == "registrationId,status,registeredAt,userId,name,email")
+            #expect(lines.count == count + 1)
+            let names = lines.dropFirst().map { $0.split(separator: ",")[4] }
+            #expect(names == (0..<count).map { "Bulk \($0)"[...] }, "every registrant once, oldest first")
         }
     }
 }
