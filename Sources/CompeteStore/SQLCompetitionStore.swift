@@ -111,8 +111,9 @@ public struct SQLCompetitionStore: CompetitionStore {
         try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email
             FROM registrations r JOIN users u ON u.id = r.user_id
-            WHERE r.competition_id = \(bind: competitionId) AND r.status <> 'cancelled'
-            ORDER BY CASE WHEN r.status = 'confirmed' THEN 0 ELSE 1 END, r.waitlist_seq, r.created_at, r.id
+            WHERE r.competition_id = \(bind: competitionId) AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
+            ORDER BY CASE WHEN r.status = \(bind: RegistrationStatus.confirmed.rawValue) THEN 0 ELSE 1 END,
+                     r.waitlist_seq, r.created_at, r.id
             """).all().map { row in
                 Registrant(
                     registrationId: try row.decode(column: "id", as: UUID.self),

@@ -112,10 +112,13 @@ public struct SQLRegistrationStore: RegistrationStore {
         case .seat: (.confirmed, nil, nil)
         case .waitlist(let position, let sequence): (.waitlisted, position, sequence)
         }
+        // The conflict target names the partial unique index `registrations_active` (M003) by its
+        // columns and predicate, and the predicate must match the index's: PostgreSQL cannot infer
+        // an index from a bound parameter, so here alone the status is rendered as a literal.
         let inserted = try await sql.raw("""
             INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq)
             VALUES (\(bind: id), \(bind: competitionId), \(bind: userId), \(bind: status.rawValue), \(bind: now), \(bind: sequence))
-            ON CONFLICT (competition_id, user_id) WHERE status <> 'cancelled' DO NOTHING
+            ON CONFLICT (competition_id, user_id) WHERE status <> \(literal: RegistrationStatus.cancelled.rawValue) DO NOTHING
             RETURNING id
             """).first() != nil
         guard inserted else { return .refused(.alreadyRegistered) }
@@ -139,7 +142,8 @@ public struct SQLRegistrationStore: RegistrationStore {
             SELECT CASE WHEN c.reg_deadline <= \(unsafeRaw: dbNow) THEN 1 ELSE 0 END AS closed,
                    CASE WHEN EXISTS (
                        SELECT 1 FROM registrations r
-                       WHERE r.competition_id = c.id AND r.user_id = \(bind: userId) AND r.status <> 'cancelled'
+                       WHERE r.competition_id = c.id AND r.user_id = \(bind: userId)
+                         AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
                    ) THEN 1 ELSE 0 END AS already
             FROM competitions c WHERE c.id = \(bind: competitionId)
             """).first() else { return .notFound }
@@ -157,12 +161,14 @@ public struct SQLRegistrationStore: RegistrationStore {
                 """).first() != nil else { return nil }
             guard let row = try await sql.raw("""
                 SELECT id, status FROM registrations
-                WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId) AND status <> 'cancelled'
+                WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId)
+                  AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
                 """).first() else { return nil }
             let registrationId = try row.decode(column: "id", as: UUID.self)
             let wasWaitlisted = try row.decode(column: "status", as: String.self) == RegistrationStatus.waitlisted.rawValue
             try await sql.raw("""
-                UPDATE registrations SET status = 'cancelled', cancelled_at = \(bind: now) WHERE id = \(bind: registrationId)
+                UPDATE registrations SET status = \(bind: RegistrationStatus.cancelled.rawValue), cancelled_at = \(bind: now)
+                WHERE id = \(bind: registrationId)
                 """).run()
             let counter = wasWaitlisted ? "waitlist_count" : "registered_count"
             try await sql.raw("""
@@ -183,9 +189,10 @@ public struct SQLRegistrationStore: RegistrationStore {
     public func registrations(userId: UUID) async throws -> [ParticipantRegistration] {
         try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date,
-                   CASE WHEN r.status = 'waitlisted' THEN (
+                   CASE WHEN r.status = \(bind: RegistrationStatus.waitlisted.rawValue) THEN (
                        SELECT COUNT(*) FROM registrations w
-                       WHERE w.competition_id = r.competition_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq
+                       WHERE w.competition_id = r.competition_id AND w.status = \(bind: RegistrationStatus.waitlisted.rawValue)
+                         AND w.waitlist_seq <= r.waitlist_seq
                    ) END AS position
             FROM registrations r JOIN competitions c ON c.id = r.competition_id
             WHERE r.user_id = \(bind: userId)

@@ -1,3 +1,4 @@
+import CompeteCore
 import CompeteJobs
 import Foundation
 import SQLKit
@@ -17,7 +18,8 @@ public struct SQLReminderStore: ReminderStore {
                 INSERT INTO reminder_log (registration_id, kind, scheduled_at)
                 SELECT r.id, \(bind: kind), \(bind: now)
                 FROM registrations r JOIN competitions c ON c.id = r.competition_id
-                WHERE r.status = 'confirmed' AND c.start_date > \(bind: startingAfter) AND c.start_date <= \(bind: startingBy)
+                WHERE r.status = \(bind: RegistrationStatus.confirmed.rawValue)
+                  AND c.start_date > \(bind: startingAfter) AND c.start_date <= \(bind: startingBy)
                 ON CONFLICT (registration_id, kind) DO NOTHING
                 RETURNING registration_id
                 """).all().map { try $0.decode(column: "registration_id", as: UUID.self) }

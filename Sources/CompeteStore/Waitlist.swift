@@ -1,3 +1,4 @@
+import CompeteCore
 import CompeteJobs
 import Foundation
 import SQLKit
@@ -21,12 +22,12 @@ enum Waitlist {
 
         let promoted = try await sql.raw("""
             SELECT id, user_id FROM registrations
-            WHERE competition_id = \(bind: competitionId) AND status = 'waitlisted'
+            WHERE competition_id = \(bind: competitionId) AND status = \(bind: RegistrationStatus.waitlisted.rawValue)
             ORDER BY waitlist_seq LIMIT \(bind: min(free, waiting))
             """).all().map { (id: try $0.decode(column: "id", as: UUID.self), user: try $0.decode(column: "user_id", as: UUID.self)) }
         guard !promoted.isEmpty else { return 0 }
         try await sql.raw("""
-            UPDATE registrations SET status = 'confirmed', waitlist_seq = NULL
+            UPDATE registrations SET status = \(bind: RegistrationStatus.confirmed.rawValue), waitlist_seq = NULL
             WHERE id IN \(SQLQueryString.list(promoted.map(\.id)))
             """).run()
         try await sql.raw("""
