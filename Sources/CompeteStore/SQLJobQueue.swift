@@ -18,7 +18,7 @@ public struct SQLJobQueue: JobQueue {
         return try await context.transaction { sql in
             let ids = try await sql.raw("""
                 SELECT id FROM outbox ORDER BY created_at, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked)
-                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+                """).all(decodingColumn: "id", as: UUID.self)
             guard !ids.isEmpty else { return 0 }
             let idList = SQLQueryString.list(ids)
             try await sql.raw("""
@@ -46,16 +46,7 @@ public struct SQLJobQueue: JobQueue {
                     ORDER BY run_at, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked)
                 )
                 RETURNING id, type, payload, attempts, created_at
-                """).all().map { row in
-                    Job(
-                        id: try row.decode(column: "id", as: UUID.self),
-                        type: try row.decode(column: "type", as: String.self),
-                        payload: try row.decode(column: "payload", as: String.self),
-                        attempts: try row.decode(column: "attempts", as: Int.self),
-                        claimToken: token,
-                        createdAt: try row.decode(column: "created_at", as: Date.self)
-                    )
-                }
+                """).all(decoding: ClaimedJobRow.self, with: .snakeCase).map { $0.job(claimToken: token) }
         }
     }
 
@@ -102,14 +93,8 @@ public struct SQLJobQueue: JobQueue {
                    (SELECT COUNT(*) FROM jobs WHERE status = \(bind: JobState.active.rawValue)) AS active,
                    (SELECT COUNT(*) FROM jobs WHERE status = \(bind: JobState.completed.rawValue)) AS completed,
                    (SELECT COUNT(*) FROM dead_letters) AS dead
-            """).first() else { return QueueStats() }
-        return QueueStats(
-            outbox: try row.decode(column: "outbox", as: Int.self),
-            waiting: try row.decode(column: "waiting", as: Int.self),
-            active: try row.decode(column: "active", as: Int.self),
-            completed: try row.decode(column: "completed", as: Int.self),
-            dead: try row.decode(column: "dead", as: Int.self)
-        )
+            """).first(decoding: QueueCounts.self, with: .snakeCase) else { return QueueStats() }
+        return QueueStats(outbox: row.outbox, waiting: row.waiting, active: row.active, completed: row.completed, dead: row.dead)
     }
 
     public func deadLetters(limit: Int) async throws -> [DeadLetter] {
@@ -129,6 +114,27 @@ public struct SQLJobQueue: JobQueue {
             }
         }
     }
+}
+
+/// A job as `claim` returns it; the claim token is the claim's own, not a column it reads.
+private struct ClaimedJobRow: Decodable {
+    let id: UUID
+    let type: String
+    let payload: String
+    let attempts: Int
+    let createdAt: Date
+
+    func job(claimToken: UUID) -> Job {
+        Job(id: id, type: type, payload: payload, attempts: attempts, claimToken: claimToken, createdAt: createdAt)
+    }
+}
+
+private struct QueueCounts: Decodable {
+    let outbox: Int
+    let waiting: Int
+    let active: Int
+    let completed: Int
+    let dead: Int
 }
 
 extension SQLQueryString {

@@ -90,11 +90,8 @@ public struct SQLRegistrationStore: RegistrationStore {
             WHERE id = \(bind: competitionId) AND registered_count >= capacity AND waitlist_count < waitlist_capacity
               AND reg_deadline > \(unsafeRaw: dbNow)
             RETURNING waitlist_count, waitlist_tail
-            """).first() else { return nil }
-        return .waitlist(
-            position: try row.decode(column: "waitlist_count", as: Int.self),
-            sequence: try row.decode(column: "waitlist_tail", as: Int.self)
-        )
+            """).first(decoding: WaitlistPlaceRow.self, with: .snakeCase) else { return nil }
+        return .waitlist(position: row.waitlistCount, sequence: row.waitlistTail)
     }
 
     private static func releasePlace(_ place: Place, competitionId: UUID, on sql: any SQLDatabase) async throws {
@@ -146,9 +143,9 @@ public struct SQLRegistrationStore: RegistrationStore {
                          AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
                    ) THEN 1 ELSE 0 END AS already
             FROM competitions c WHERE c.id = \(bind: competitionId)
-            """).first() else { return .notFound }
-        if try row.decode(column: "already", as: Int.self) == 1 { return .alreadyRegistered }
-        if try row.decode(column: "closed", as: Int.self) == 1 { return .closed }
+            """).first(decoding: DiagnosisRow.self, with: .snakeCase) else { return .notFound }
+        if row.already == 1 { return .alreadyRegistered }
+        if row.closed == 1 { return .closed }
         return .full
     }
 
@@ -159,13 +156,13 @@ public struct SQLRegistrationStore: RegistrationStore {
             guard try await sql.raw("""
                 SELECT id FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forUpdate)
                 """).first() != nil else { return nil }
-            guard let row = try await sql.raw("""
+            guard let active = try await sql.raw("""
                 SELECT id, status FROM registrations
                 WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId)
                   AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
-                """).first() else { return nil }
-            let registrationId = try row.decode(column: "id", as: UUID.self)
-            let wasWaitlisted = try row.decode(column: "status", as: String.self) == RegistrationStatus.waitlisted.rawValue
+                """).first(decoding: ActiveRegistrationRow.self, with: .snakeCase) else { return nil }
+            let registrationId = active.id
+            let wasWaitlisted = active.status == RegistrationStatus.waitlisted.rawValue
             try await sql.raw("""
                 UPDATE registrations SET status = \(bind: RegistrationStatus.cancelled.rawValue), cancelled_at = \(bind: now)
                 WHERE id = \(bind: registrationId)
@@ -197,17 +194,6 @@ public struct SQLRegistrationStore: RegistrationStore {
             FROM registrations r JOIN competitions c ON c.id = r.competition_id
             WHERE r.user_id = \(bind: userId)
             ORDER BY r.created_at DESC, r.id
-            """).all().map { row in
-                ParticipantRegistration(
-                    registrationId: try row.decode(column: "id", as: UUID.self),
-                    status: RegistrationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .cancelled,
-                    position: try row.decode(column: "position", as: Int?.self),
-                    registeredAt: try row.decode(column: "created_at", as: Date.self),
-                    competitionId: try row.decode(column: "competition_id", as: UUID.self),
-                    competitionTitle: try row.decode(column: "title", as: String.self),
-                    regDeadline: try row.decode(column: "reg_deadline", as: Date.self),
-                    startDate: try row.decode(column: "start_date", as: Date.self)
-                )
-            }
+            """).all(decoding: ParticipantRegistrationRow.self, with: .snakeCase).map(\.registration)
     }
 }
