@@ -2,9 +2,9 @@ import CompeteCore
 import Foundation
 import SQLKit
 
-/// Reading and writing the `competitions` table's representation of a competition.
-enum CompetitionRow {
-    /// Columns for `Competition`, from `competitions c JOIN users u ON u.id = c.organizer_id`.
+/// A competition as the `competitions` table (joined to its organizer's name) holds it.
+struct CompetitionRow: Decodable {
+    /// Columns for this row, from `competitions c JOIN users u ON u.id = c.organizer_id`.
     static let columns = """
         c.id, c.title, c.description, c.tags, c.capacity, c.registered_count, c.waitlist_capacity,
         c.waitlist_count, c.reg_deadline, c.start_date, c.organizer_id, u.name AS organizer_name,
@@ -13,22 +13,29 @@ enum CompetitionRow {
 
     static let from = "competitions c JOIN users u ON u.id = c.organizer_id"
 
-    static func decode(_ row: any SQLRow) throws -> Competition {
+    let id: UUID
+    let title: String
+    let description: String
+    let tags: String
+    let capacity: Int
+    let registeredCount: Int
+    let waitlistCapacity: Int
+    let waitlistCount: Int
+    let regDeadline: Date
+    let startDate: Date
+    let organizerId: UUID
+    let organizerName: String
+    let createdAt: Date
+    let updatedAt: Date
+
+    var competition: Competition {
         Competition(
-            id: try row.decode(column: "id", as: UUID.self),
-            title: try row.decode(column: "title", as: String.self),
-            description: try row.decode(column: "description", as: String.self),
-            tags: decodeTags(try row.decode(column: "tags", as: String.self)),
-            capacity: try row.decode(column: "capacity", as: Int.self),
-            registeredCount: try row.decode(column: "registered_count", as: Int.self),
-            waitlistCapacity: try row.decode(column: "waitlist_capacity", as: Int.self),
-            waitlistCount: try row.decode(column: "waitlist_count", as: Int.self),
-            regDeadline: try row.decode(column: "reg_deadline", as: Date.self),
-            startDate: try row.decode(column: "start_date", as: Date.self),
-            organizerId: try row.decode(column: "organizer_id", as: UUID.self),
-            organizerName: try row.decode(column: "organizer_name", as: String.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self),
-            updatedAt: try row.decode(column: "updated_at", as: Date.self)
+            id: id, title: title, description: description, tags: Self.decodeTags(tags),
+            capacity: capacity, registeredCount: registeredCount,
+            waitlistCapacity: waitlistCapacity, waitlistCount: waitlistCount,
+            regDeadline: regDeadline, startDate: startDate,
+            organizerId: organizerId, organizerName: organizerName,
+            createdAt: createdAt, updatedAt: updatedAt
         )
     }
 

@@ -8,17 +8,7 @@ enum DeadLetterRows {
         try await sql.raw("""
             SELECT job_id, type, payload, attempts, last_error, created_at, failed_at
             FROM dead_letters ORDER BY failed_at DESC, job_id LIMIT \(bind: limit)
-            """).all().map { row in
-                DeadLetter(
-                    jobId: try row.decode(column: "job_id", as: UUID.self),
-                    type: try row.decode(column: "type", as: String.self),
-                    payload: try row.decode(column: "payload", as: String.self),
-                    attempts: try row.decode(column: "attempts", as: Int.self),
-                    lastError: try row.decode(column: "last_error", as: String.self),
-                    createdAt: try row.decode(column: "created_at", as: Date.self),
-                    failedAt: try row.decode(column: "failed_at", as: Date.self)
-                )
-            }
+            """).all(decoding: DeadLetterRow.self, with: .snakeCase).map(\.deadLetter)
     }
 
     /// Moves dead letters (all of them when `ids` is nil) back into a queue with `insert`, an
@@ -31,5 +21,23 @@ enum DeadLetterRows {
         let moved = try await sql.raw(insert(filter)).all().count
         try await sql.raw("DELETE FROM dead_letters WHERE \(filter)").run()
         return moved
+    }
+}
+
+/// A row of `dead_letters`.
+private struct DeadLetterRow: Decodable {
+    let jobId: UUID
+    let type: String
+    let payload: String
+    let attempts: Int
+    let lastError: String
+    let createdAt: Date
+    let failedAt: Date
+
+    var deadLetter: DeadLetter {
+        DeadLetter(
+            jobId: jobId, type: type, payload: payload, attempts: attempts, lastError: lastError,
+            createdAt: createdAt, failedAt: failedAt
+        )
     }
 }

@@ -39,7 +39,7 @@ public struct SQLCompetitionStore: CompetitionStore {
         try await sql.raw("""
             SELECT \(unsafeRaw: CompetitionRow.columns) FROM \(unsafeRaw: CompetitionRow.from)
             WHERE c.id = \(bind: id)\(unsafeRaw: lock)
-            """).first().map(CompetitionRow.decode)
+            """).first(decoding: CompetitionRow.self, with: .snakeCase)?.competition
     }
 
     public func list(_ query: CompetitionQuery, now: Date) async throws -> Page<Competition> {
@@ -49,11 +49,11 @@ public struct SQLCompetitionStore: CompetitionStore {
             WHERE \(filter)
             ORDER BY c.start_date, c.reg_deadline, c.id
             LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
-            """).all()
+            """).all(decoding: CompetitionRow.self, with: .snakeCase)
         let total = try await context.sql.raw("""
             SELECT COUNT(*) AS total FROM competitions c WHERE \(filter)
-            """).first()?.decode(column: "total", as: Int.self) ?? 0
-        return Page(items: try rows.map(CompetitionRow.decode), page: query.page, limit: query.limit, total: total)
+            """).first(decodingColumn: "total", as: Int.self) ?? 0
+        return Page(items: rows.map(\.competition), page: query.page, limit: query.limit, total: total)
     }
 
     private func filter(_ query: CompetitionQuery, now: Date) -> SQLQueryString {
@@ -111,18 +111,27 @@ public struct SQLCompetitionStore: CompetitionStore {
         try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email
             FROM registrations r JOIN users u ON u.id = r.user_id
-            WHERE r.competition_id = \(bind: competitionId) AND r.status <> 'cancelled'
-            ORDER BY CASE WHEN r.status = 'confirmed' THEN 0 ELSE 1 END, r.waitlist_seq, r.created_at, r.id
+            WHERE r.competition_id = \(bind: competitionId) AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
+            ORDER BY CASE WHEN r.status = \(bind: RegistrationStatus.confirmed.rawValue) THEN 0 ELSE 1 END,
+                     r.waitlist_seq, r.created_at, r.id
             LIMIT \(bind: page.limit) OFFSET \(bind: page.offset)
-            """).all().map { row in
-                Registrant(
-                    registrationId: try row.decode(column: "id", as: UUID.self),
-                    status: RegistrationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .confirmed,
-                    registeredAt: try row.decode(column: "created_at", as: Date.self),
-                    userId: try row.decode(column: "user_id", as: UUID.self),
-                    name: try row.decode(column: "name", as: String.self),
-                    email: try row.decode(column: "email", as: String.self)
-                )
-            }
+            """).all(decoding: RegistrantRow.self, with: .snakeCase).map(\.registrant)
+    }
+}
+
+/// An active registration with its participant, as `registrants` selects it.
+private struct RegistrantRow: Decodable {
+    let id: UUID
+    let status: String
+    let createdAt: Date
+    let userId: UUID
+    let name: String
+    let email: String
+
+    var registrant: Registrant {
+        Registrant(
+            registrationId: id, status: RegistrationStatus(rawValue: status) ?? .confirmed,
+            registeredAt: createdAt, userId: userId, name: name, email: email
+        )
     }
 }

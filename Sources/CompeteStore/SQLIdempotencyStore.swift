@@ -32,28 +32,26 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
             guard let row = try await sql.raw("""
                 SELECT fingerprint, lease_token, locked_until, outcome, created_at
                 FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: key)
-                """).first() else { continue }
+                """).first(decoding: KeyRow.self, with: .snakeCase) else { continue }
 
-            let createdAt = try row.decode(column: "created_at", as: Date.self)
-            if createdAt < now.addingTimeInterval(-policy.retention) {
+            if row.createdAt < now.addingTimeInterval(-policy.retention) {
                 try await sql.raw("""
                     DELETE FROM idempotency_keys
-                    WHERE user_id = \(bind: request.userId) AND key = \(bind: key) AND created_at = \(bind: createdAt)
+                    WHERE user_id = \(bind: request.userId) AND key = \(bind: key) AND created_at = \(bind: row.createdAt)
                     """).run()
                 continue
             }
-            guard try row.decode(column: "fingerprint", as: String.self) == request.fingerprint else {
+            guard row.fingerprint == request.fingerprint else {
                 throw DomainError.idempotencyKeyReused
             }
-            if let outcome = try row.decode(column: "outcome", as: Data?.self) {
+            if let outcome = row.outcome {
                 return .replay(StoredOutcome(bytes: [UInt8](outcome)))
             }
-            let heldUntil = try row.decode(column: "locked_until", as: Date.self)
-            if heldUntil > now {
+            if row.lockedUntil > now {
                 throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
             }
             // The owner's lease ran out (its process most likely died): take the key over.
-            let previous = try row.decode(column: "lease_token", as: UUID.self)
+            let previous = row.leaseToken
             let takenOver = try await sql.raw("""
                 UPDATE idempotency_keys SET lease_token = \(bind: token), locked_until = \(bind: lockedUntil)
                 WHERE user_id = \(bind: request.userId) AND key = \(bind: key)
@@ -129,21 +127,37 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
     public func finished(_ lease: IdempotencyLease) async throws {}
 
     public func outcome(userId: UUID, key: String) async throws -> IdempotencyOutcome? {
-        guard let row = try await context.sql.raw("""
+        try await context.sql.raw("""
             SELECT fingerprint, outcome, created_at
             FROM idempotency_keys
             WHERE user_id = \(bind: userId) AND key = \(bind: key) AND outcome IS NOT NULL
-            """).first() else { return nil }
-        return IdempotencyOutcome(
-            fingerprint: try row.decode(column: "fingerprint", as: String.self),
-            outcome: StoredOutcome(bytes: [UInt8](try row.decode(column: "outcome", as: Data.self))),
-            createdAt: try row.decode(column: "created_at", as: Date.self)
-        )
+            """).first(decoding: FinishedKeyRow.self, with: .snakeCase).map(\.finished)
     }
 
     public func purge(createdBefore cutoff: Date) async throws -> Int {
         try await context.sql.raw("""
             DELETE FROM idempotency_keys WHERE created_at < \(bind: cutoff) RETURNING key
             """).all().count
+    }
+}
+
+/// A key as `begin` finds it when its claim lost: finished (`outcome` set), in flight, or
+/// abandoned by a process that died.
+private struct KeyRow: Decodable {
+    let fingerprint: String
+    let leaseToken: UUID
+    let lockedUntil: Date
+    let outcome: Data?
+    let createdAt: Date
+}
+
+/// A finished key, as `outcome(userId:key:)` reads it.
+private struct FinishedKeyRow: Decodable {
+    let fingerprint: String
+    let outcome: Data
+    let createdAt: Date
+
+    var finished: IdempotencyOutcome {
+        IdempotencyOutcome(fingerprint: fingerprint, outcome: StoredOutcome(bytes: [UInt8](outcome)), createdAt: createdAt)
     }
 }

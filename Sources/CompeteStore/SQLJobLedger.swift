@@ -22,14 +22,7 @@ public struct SQLJobLedger: JobLedger {
                 SELECT id, topic, payload, created_at FROM outbox
                 WHERE relayed_at IS NULL OR relayed_at < \(bind: redriveBefore)
                 ORDER BY relayed_at IS NOT NULL, created_at, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked)
-                """).all().map { row in
-                    OutboxEntry(
-                        id: try row.decode(column: "id", as: UUID.self),
-                        type: try row.decode(column: "topic", as: String.self),
-                        payload: try row.decode(column: "payload", as: String.self),
-                        createdAt: try row.decode(column: "created_at", as: Date.self)
-                    )
-                }
+                """).all(decoding: OutboxRow.self, with: .snakeCase).map(\.entry)
             guard !entries.isEmpty else { return 0 }
             try await push(entries)
             try await sql.raw("""
@@ -76,7 +69,22 @@ public struct SQLJobLedger: JobLedger {
         guard let row = try await context.sql.raw("""
             SELECT (SELECT COUNT(*) FROM outbox WHERE relayed_at IS NULL) AS unrelayed,
                    (SELECT COUNT(*) FROM dead_letters) AS dead
-            """).first() else { return (0, 0) }
-        return (try row.decode(column: "unrelayed", as: Int.self), try row.decode(column: "dead", as: Int.self))
+            """).first(decoding: LedgerCounts.self, with: .snakeCase) else { return (0, 0) }
+        return (row.unrelayed, row.dead)
     }
+}
+
+/// A row of `outbox`, as the relay hands it over.
+private struct OutboxRow: Decodable {
+    let id: UUID
+    let topic: String
+    let payload: String
+    let createdAt: Date
+
+    var entry: OutboxEntry { OutboxEntry(id: id, type: topic, payload: payload, createdAt: createdAt) }
+}
+
+private struct LedgerCounts: Decodable {
+    let unrelayed: Int
+    let dead: Int
 }

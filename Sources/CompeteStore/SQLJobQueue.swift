@@ -18,12 +18,12 @@ public struct SQLJobQueue: JobQueue {
         return try await context.transaction { sql in
             let ids = try await sql.raw("""
                 SELECT id FROM outbox ORDER BY created_at, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked)
-                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+                """).all(decodingColumn: "id", as: UUID.self)
             guard !ids.isEmpty else { return 0 }
             let idList = SQLQueryString.list(ids)
             try await sql.raw("""
                 INSERT INTO jobs (id, type, payload, status, attempts, run_at, created_at, updated_at)
-                SELECT id, topic, payload, 'waiting', 0, \(bind: now), created_at, \(bind: now)
+                SELECT id, topic, payload, \(bind: JobState.waiting.rawValue), 0, \(bind: now), created_at, \(bind: now)
                 FROM outbox WHERE id IN \(idList)
                 ON CONFLICT (id) DO NOTHING
                 """).run()
@@ -37,37 +37,30 @@ public struct SQLJobQueue: JobQueue {
         let skipLocked = self.skipLocked
         return try await context.transaction { sql in
             try await sql.raw("""
-                UPDATE jobs SET status = 'active', claim_token = \(bind: token),
+                UPDATE jobs SET status = \(bind: JobState.active.rawValue), claim_token = \(bind: token),
                     locked_until = \(bind: now.addingTimeInterval(lease)), attempts = attempts + 1, updated_at = \(bind: now)
                 WHERE id IN (
                     SELECT id FROM jobs
-                    WHERE (status = 'waiting' AND run_at <= \(bind: now)) OR (status = 'active' AND locked_until < \(bind: now))
+                    WHERE (status = \(bind: JobState.waiting.rawValue) AND run_at <= \(bind: now))
+                       OR (status = \(bind: JobState.active.rawValue) AND locked_until < \(bind: now))
                     ORDER BY run_at, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked)
                 )
                 RETURNING id, type, payload, attempts, created_at
-                """).all().map { row in
-                    Job(
-                        id: try row.decode(column: "id", as: UUID.self),
-                        type: try row.decode(column: "type", as: String.self),
-                        payload: try row.decode(column: "payload", as: String.self),
-                        attempts: try row.decode(column: "attempts", as: Int.self),
-                        claimToken: token,
-                        createdAt: try row.decode(column: "created_at", as: Date.self)
-                    )
-                }
+                """).all(decoding: ClaimedJobRow.self, with: .snakeCase).map { $0.job(claimToken: token) }
         }
     }
 
     public func complete(_ job: Job, now: Date) async throws {
         try await context.sql.raw("""
-            UPDATE jobs SET status = 'completed', claim_token = NULL, locked_until = NULL, updated_at = \(bind: now)
+            UPDATE jobs SET status = \(bind: JobState.completed.rawValue), claim_token = NULL, locked_until = NULL,
+                updated_at = \(bind: now)
             WHERE id = \(bind: job.id) AND claim_token = \(bind: job.claimToken)
             """).run()
     }
 
     public func retry(_ job: Job, error: String, runAt: Date, now: Date) async throws {
         try await context.sql.raw("""
-            UPDATE jobs SET status = 'waiting', run_at = \(bind: runAt), last_error = \(bind: error),
+            UPDATE jobs SET status = \(bind: JobState.waiting.rawValue), run_at = \(bind: runAt), last_error = \(bind: error),
                 claim_token = NULL, locked_until = NULL, updated_at = \(bind: now)
             WHERE id = \(bind: job.id) AND claim_token = \(bind: job.claimToken)
             """).run()
@@ -89,25 +82,19 @@ public struct SQLJobQueue: JobQueue {
 
     public func purgeCompleted(before cutoff: Date) async throws -> Int {
         try await context.sql.raw("""
-            DELETE FROM jobs WHERE status = 'completed' AND updated_at < \(bind: cutoff) RETURNING id
+            DELETE FROM jobs WHERE status = \(bind: JobState.completed.rawValue) AND updated_at < \(bind: cutoff) RETURNING id
             """).all().count
     }
 
     public func stats() async throws -> QueueStats {
         guard let row = try await context.sql.raw("""
             SELECT (SELECT COUNT(*) FROM outbox) AS outbox,
-                   (SELECT COUNT(*) FROM jobs WHERE status = 'waiting') AS waiting,
-                   (SELECT COUNT(*) FROM jobs WHERE status = 'active') AS active,
-                   (SELECT COUNT(*) FROM jobs WHERE status = 'completed') AS completed,
+                   (SELECT COUNT(*) FROM jobs WHERE status = \(bind: JobState.waiting.rawValue)) AS waiting,
+                   (SELECT COUNT(*) FROM jobs WHERE status = \(bind: JobState.active.rawValue)) AS active,
+                   (SELECT COUNT(*) FROM jobs WHERE status = \(bind: JobState.completed.rawValue)) AS completed,
                    (SELECT COUNT(*) FROM dead_letters) AS dead
-            """).first() else { return QueueStats() }
-        return QueueStats(
-            outbox: try row.decode(column: "outbox", as: Int.self),
-            waiting: try row.decode(column: "waiting", as: Int.self),
-            active: try row.decode(column: "active", as: Int.self),
-            completed: try row.decode(column: "completed", as: Int.self),
-            dead: try row.decode(column: "dead", as: Int.self)
-        )
+            """).first(decoding: QueueCounts.self, with: .snakeCase) else { return QueueStats() }
+        return QueueStats(outbox: row.outbox, waiting: row.waiting, active: row.active, completed: row.completed, dead: row.dead)
     }
 
     public func deadLetters(limit: Int) async throws -> [DeadLetter] {
@@ -119,7 +106,7 @@ public struct SQLJobQueue: JobQueue {
             try await DeadLetterRows.requeue(ids, on: sql) { filter in
                 """
                 INSERT INTO jobs (id, type, payload, status, attempts, run_at, created_at, updated_at)
-                SELECT job_id, type, payload, 'waiting', 0, \(bind: now), created_at, \(bind: now)
+                SELECT job_id, type, payload, \(bind: JobState.waiting.rawValue), 0, \(bind: now), created_at, \(bind: now)
                 FROM dead_letters WHERE \(filter)
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
@@ -127,6 +114,27 @@ public struct SQLJobQueue: JobQueue {
             }
         }
     }
+}
+
+/// A job as `claim` returns it; the claim token is the claim's own, not a column it reads.
+private struct ClaimedJobRow: Decodable {
+    let id: UUID
+    let type: String
+    let payload: String
+    let attempts: Int
+    let createdAt: Date
+
+    func job(claimToken: UUID) -> Job {
+        Job(id: id, type: type, payload: payload, attempts: attempts, claimToken: claimToken, createdAt: createdAt)
+    }
+}
+
+private struct QueueCounts: Decodable {
+    let outbox: Int
+    let waiting: Int
+    let active: Int
+    let completed: Int
+    let dead: Int
 }
 
 extension SQLQueryString {

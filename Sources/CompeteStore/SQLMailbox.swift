@@ -24,19 +24,7 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore {
         try await context.sql.raw("""
             SELECT id, user_id, kind, to_address, subject, body, sent_at FROM mailbox
             WHERE user_id = \(bind: userId) ORDER BY sent_at DESC, id LIMIT \(bind: limit)
-            """).all().map { row in
-                MailboxEntry(
-                    id: try row.decode(column: "id", as: UUID.self),
-                    message: MailMessage(
-                        kind: MailMessage.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .confirmation,
-                        userId: try row.decode(column: "user_id", as: UUID.self),
-                        to: try row.decode(column: "to_address", as: String.self),
-                        subject: try row.decode(column: "subject", as: String.self),
-                        body: try row.decode(column: "body", as: String.self)
-                    ),
-                    sentAt: try row.decode(column: "sent_at", as: Date.self)
-                )
-            }
+            """).all(decoding: MailboxRow.self, with: .snakeCase).map(\.entry)
     }
 
     public func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext? {
@@ -44,17 +32,48 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore {
             SELECT r.id, r.status, u.id AS user_id, u.name, u.email, c.id AS competition_id, c.title, c.start_date
             FROM registrations r JOIN users u ON u.id = r.user_id JOIN competitions c ON c.id = r.competition_id
             WHERE r.id = \(bind: registrationId)
-            """).first().map { row in
-                RegistrationMailContext(
-                    registrationId: try row.decode(column: "id", as: UUID.self),
-                    status: RegistrationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .cancelled,
-                    userId: try row.decode(column: "user_id", as: UUID.self),
-                    userName: try row.decode(column: "name", as: String.self),
-                    email: try row.decode(column: "email", as: String.self),
-                    competitionId: try row.decode(column: "competition_id", as: UUID.self),
-                    competitionTitle: try row.decode(column: "title", as: String.self),
-                    startDate: try row.decode(column: "start_date", as: Date.self)
-                )
-            }
+            """).first(decoding: MailContextRow.self, with: .snakeCase)?.context
+    }
+}
+
+/// A row of `mailbox`.
+private struct MailboxRow: Decodable {
+    let id: UUID
+    let userId: UUID
+    let kind: String
+    let toAddress: String
+    let subject: String
+    let body: String
+    let sentAt: Date
+
+    var entry: MailboxEntry {
+        MailboxEntry(
+            id: id,
+            message: MailMessage(
+                kind: MailMessage.Kind(rawValue: kind) ?? .confirmation, userId: userId, to: toAddress,
+                subject: subject, body: body
+            ),
+            sentAt: sentAt
+        )
+    }
+}
+
+/// A registration with its participant and competition, as a message about it needs them.
+private struct MailContextRow: Decodable {
+    let id: UUID
+    let status: String
+    let userId: UUID
+    let name: String
+    let email: String
+    let competitionId: UUID
+    let title: String
+    let startDate: Date
+
+    var context: RegistrationMailContext {
+        RegistrationMailContext(
+            registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled,
+            userId: userId, userName: name, email: email,
+            competitionId: competitionId, competitionTitle: title, startDate: startDate
+        )
     }
 }

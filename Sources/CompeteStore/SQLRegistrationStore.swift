@@ -90,11 +90,8 @@ public struct SQLRegistrationStore: RegistrationStore {
             WHERE id = \(bind: competitionId) AND registered_count >= capacity AND waitlist_count < waitlist_capacity
               AND reg_deadline > \(unsafeRaw: dbNow)
             RETURNING waitlist_count, waitlist_tail
-            """).first() else { return nil }
-        return .waitlist(
-            position: try row.decode(column: "waitlist_count", as: Int.self),
-            sequence: try row.decode(column: "waitlist_tail", as: Int.self)
-        )
+            """).first(decoding: WaitlistPlaceRow.self, with: .snakeCase) else { return nil }
+        return .waitlist(position: row.waitlistCount, sequence: row.waitlistTail)
     }
 
     private static func releasePlace(_ place: Place, competitionId: UUID, on sql: any SQLDatabase) async throws {
@@ -112,10 +109,13 @@ public struct SQLRegistrationStore: RegistrationStore {
         case .seat: (.confirmed, nil, nil)
         case .waitlist(let position, let sequence): (.waitlisted, position, sequence)
         }
+        // The conflict target names the partial unique index `registrations_active` (M003) by its
+        // columns and predicate, and the predicate must match the index's: PostgreSQL cannot infer
+        // an index from a bound parameter, so here alone the status is rendered as a literal.
         let inserted = try await sql.raw("""
             INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq)
             VALUES (\(bind: id), \(bind: competitionId), \(bind: userId), \(bind: status.rawValue), \(bind: now), \(bind: sequence))
-            ON CONFLICT (competition_id, user_id) WHERE status <> 'cancelled' DO NOTHING
+            ON CONFLICT (competition_id, user_id) WHERE status <> \(literal: RegistrationStatus.cancelled.rawValue) DO NOTHING
             RETURNING id
             """).first() != nil
         guard inserted else { return .refused(.alreadyRegistered) }
@@ -139,12 +139,13 @@ public struct SQLRegistrationStore: RegistrationStore {
             SELECT CASE WHEN c.reg_deadline <= \(unsafeRaw: dbNow) THEN 1 ELSE 0 END AS closed,
                    CASE WHEN EXISTS (
                        SELECT 1 FROM registrations r
-                       WHERE r.competition_id = c.id AND r.user_id = \(bind: userId) AND r.status <> 'cancelled'
+                       WHERE r.competition_id = c.id AND r.user_id = \(bind: userId)
+                         AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
                    ) THEN 1 ELSE 0 END AS already
             FROM competitions c WHERE c.id = \(bind: competitionId)
-            """).first() else { return .notFound }
-        if try row.decode(column: "already", as: Int.self) == 1 { return .alreadyRegistered }
-        if try row.decode(column: "closed", as: Int.self) == 1 { return .closed }
+            """).first(decoding: DiagnosisRow.self, with: .snakeCase) else { return .notFound }
+        if row.already == 1 { return .alreadyRegistered }
+        if row.closed == 1 { return .closed }
         return .full
     }
 
@@ -155,14 +156,16 @@ public struct SQLRegistrationStore: RegistrationStore {
             guard try await sql.raw("""
                 SELECT id FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forUpdate)
                 """).first() != nil else { return nil }
-            guard let row = try await sql.raw("""
+            guard let active = try await sql.raw("""
                 SELECT id, status FROM registrations
-                WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId) AND status <> 'cancelled'
-                """).first() else { return nil }
-            let registrationId = try row.decode(column: "id", as: UUID.self)
-            let wasWaitlisted = try row.decode(column: "status", as: String.self) == RegistrationStatus.waitlisted.rawValue
+                WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId)
+                  AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
+                """).first(decoding: ActiveRegistrationRow.self, with: .snakeCase) else { return nil }
+            let registrationId = active.id
+            let wasWaitlisted = active.status == RegistrationStatus.waitlisted.rawValue
             try await sql.raw("""
-                UPDATE registrations SET status = 'cancelled', cancelled_at = \(bind: now) WHERE id = \(bind: registrationId)
+                UPDATE registrations SET status = \(bind: RegistrationStatus.cancelled.rawValue), cancelled_at = \(bind: now)
+                WHERE id = \(bind: registrationId)
                 """).run()
             let counter = wasWaitlisted ? "waitlist_count" : "registered_count"
             try await sql.raw("""
@@ -183,7 +186,7 @@ public struct SQLRegistrationStore: RegistrationStore {
     public func registrations(userId: UUID, page: PageRequest) async throws -> Page<ParticipantRegistration> {
         let total = try await context.sql.raw("""
             SELECT COUNT(*) AS n FROM registrations WHERE user_id = \(bind: userId)
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
+            """).first(decodingColumn: "n", as: Int.self) ?? 0
         let items = try await participantRegistrations(
             "r.user_id = \(bind: userId)", limit: "LIMIT \(bind: page.limit) OFFSET \(bind: page.offset)"
         )
@@ -192,7 +195,10 @@ public struct SQLRegistrationStore: RegistrationStore {
 
     public func activeRegistration(userId: UUID, competitionId: UUID) async throws -> ParticipantRegistration? {
         try await participantRegistrations(
-            "r.user_id = \(bind: userId) AND r.competition_id = \(bind: competitionId) AND r.status <> 'cancelled'", limit: ""
+            """
+            r.user_id = \(bind: userId) AND r.competition_id = \(bind: competitionId)
+              AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
+            """, limit: ""
         ).first
     }
 
@@ -201,25 +207,15 @@ public struct SQLRegistrationStore: RegistrationStore {
     private func participantRegistrations(_ condition: SQLQueryString, limit: SQLQueryString) async throws -> [ParticipantRegistration] {
         try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date,
-                   CASE WHEN r.status = 'waitlisted' THEN (
+                   CASE WHEN r.status = \(bind: RegistrationStatus.waitlisted.rawValue) THEN (
                        SELECT COUNT(*) FROM registrations w
-                       WHERE w.competition_id = r.competition_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq
+                       WHERE w.competition_id = r.competition_id AND w.status = \(bind: RegistrationStatus.waitlisted.rawValue)
+                         AND w.waitlist_seq <= r.waitlist_seq
                    ) END AS position
             FROM registrations r JOIN competitions c ON c.id = r.competition_id
             WHERE \(condition)
             ORDER BY r.created_at DESC, r.id
             \(limit)
-            """).all().map { row in
-                ParticipantRegistration(
-                    registrationId: try row.decode(column: "id", as: UUID.self),
-                    status: RegistrationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .cancelled,
-                    position: try row.decode(column: "position", as: Int?.self),
-                    registeredAt: try row.decode(column: "created_at", as: Date.self),
-                    competitionId: try row.decode(column: "competition_id", as: UUID.self),
-                    competitionTitle: try row.decode(column: "title", as: String.self),
-                    regDeadline: try row.decode(column: "reg_deadline", as: Date.self),
-                    startDate: try row.decode(column: "start_date", as: Date.self)
-                )
-            }
+            """).all(decoding: ParticipantRegistrationRow.self, with: .snakeCase).map(\.registration)
     }
 }

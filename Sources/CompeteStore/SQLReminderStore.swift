@@ -1,3 +1,4 @@
+import CompeteCore
 import CompeteJobs
 import Foundation
 import SQLKit
@@ -17,23 +18,28 @@ public struct SQLReminderStore: ReminderStore {
                 INSERT INTO reminder_log (registration_id, kind, scheduled_at)
                 SELECT r.id, \(bind: kind), \(bind: now)
                 FROM registrations r JOIN competitions c ON c.id = r.competition_id
-                WHERE r.status = 'confirmed' AND c.start_date > \(bind: startingAfter) AND c.start_date <= \(bind: startingBy)
+                WHERE r.status = \(bind: RegistrationStatus.confirmed.rawValue)
+                  AND c.start_date > \(bind: startingAfter) AND c.start_date <= \(bind: startingBy)
                 ON CONFLICT (registration_id, kind) DO NOTHING
                 RETURNING registration_id
-                """).all().map { try $0.decode(column: "registration_id", as: UUID.self) }
+                """).all(decodingColumn: "registration_id", as: UUID.self)
             guard !due.isEmpty else { return 0 }
             let rows = try await sql.raw("""
                 SELECT id, competition_id, user_id FROM registrations WHERE id IN \(SQLQueryString.list(due))
-                """).all()
+                """).all(decoding: DueRegistrationRow.self, with: .snakeCase)
             for row in rows {
                 try await Outbox.enqueue(.reminderNotify, RegistrationJobPayload(
-                    registrationId: try row.decode(column: "id", as: UUID.self),
-                    competitionId: try row.decode(column: "competition_id", as: UUID.self),
-                    userId: try row.decode(column: "user_id", as: UUID.self),
-                    reminder: kind
+                    registrationId: row.id, competitionId: row.competitionId, userId: row.userId, reminder: kind
                 ), id: UUID(), now: now, on: sql)
             }
             return rows.count
         }
     }
+}
+
+/// A registration a reminder was just admitted for.
+private struct DueRegistrationRow: Decodable {
+    let id: UUID
+    let competitionId: UUID
+    let userId: UUID
 }

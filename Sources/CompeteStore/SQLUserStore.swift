@@ -24,23 +24,34 @@ public struct SQLUserStore: UserStore {
     public func find(id: UUID) async throws -> User? {
         try await context.sql.raw("""
             SELECT id, name, email, role, created_at FROM users WHERE id = \(bind: id)
-            """).first().map(Self.user)
+            """).first(decoding: UserRow.self, with: .snakeCase)?.user
     }
 
     public func credentials(email: String) async throws -> (user: User, passwordHash: String)? {
         guard let row = try await context.sql.raw("""
             SELECT id, name, email, role, created_at, password_hash FROM users WHERE email = \(bind: email)
             """).first() else { return nil }
-        return (try Self.user(row), try row.decode(column: "password_hash", as: String.self))
-    }
-
-    static func user(_ row: any SQLRow) throws -> User {
-        User(
-            id: try row.decode(column: "id", as: UUID.self),
-            name: try row.decode(column: "name", as: String.self),
-            email: try row.decode(column: "email", as: String.self),
-            role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .participant,
-            createdAt: try row.decode(column: "created_at", as: Date.self)
+        return (
+            try row.decode(model: UserRow.self, with: .snakeCase).user,
+            try row.decode(model: PasswordRow.self, with: .snakeCase).passwordHash
         )
     }
+}
+
+/// A row of `users`, without the password hash that only `credentials` reads.
+private struct UserRow: Decodable {
+    let id: UUID
+    let name: String
+    let email: String
+    let role: String
+    let createdAt: Date
+
+    var user: User {
+        User(id: id, name: name, email: email, role: Role(rawValue: role) ?? .participant, createdAt: createdAt)
+    }
+}
+
+/// The password hash, read from the same row as its `UserRow` when signing in.
+private struct PasswordRow: Decodable {
+    let passwordHash: String
 }

@@ -1,3 +1,4 @@
+import CompeteCore
 import CompeteJobs
 import Foundation
 import SQLKit
@@ -14,19 +15,18 @@ enum Waitlist {
             SELECT capacity - registered_count AS free, waitlist_count,
                    CASE WHEN start_date > \(unsafeRaw: flavor.now) THEN 1 ELSE 0 END AS upcoming
             FROM competitions WHERE id = \(bind: competitionId)
-            """).first() else { return 0 }
-        let free = try row.decode(column: "free", as: Int.self)
-        let waiting = try row.decode(column: "waitlist_count", as: Int.self)
-        guard try row.decode(column: "upcoming", as: Int.self) == 1, free > 0, waiting > 0 else { return 0 }
+            """).first(decoding: SeatsRow.self, with: .snakeCase) else { return 0 }
+        let (free, waiting) = (row.free, row.waitlistCount)
+        guard row.upcoming == 1, free > 0, waiting > 0 else { return 0 }
 
         let promoted = try await sql.raw("""
             SELECT id, user_id FROM registrations
-            WHERE competition_id = \(bind: competitionId) AND status = 'waitlisted'
+            WHERE competition_id = \(bind: competitionId) AND status = \(bind: RegistrationStatus.waitlisted.rawValue)
             ORDER BY waitlist_seq LIMIT \(bind: min(free, waiting))
-            """).all().map { (id: try $0.decode(column: "id", as: UUID.self), user: try $0.decode(column: "user_id", as: UUID.self)) }
+            """).all(decoding: WaitlistedRow.self, with: .snakeCase)
         guard !promoted.isEmpty else { return 0 }
         try await sql.raw("""
-            UPDATE registrations SET status = 'confirmed', waitlist_seq = NULL
+            UPDATE registrations SET status = \(bind: RegistrationStatus.confirmed.rawValue), waitlist_seq = NULL
             WHERE id IN \(SQLQueryString.list(promoted.map(\.id)))
             """).run()
         try await sql.raw("""
@@ -37,10 +37,23 @@ enum Waitlist {
         for entry in promoted {
             try await Outbox.enqueue(
                 .registrationPromotion,
-                RegistrationJobPayload(registrationId: entry.id, competitionId: competitionId, userId: entry.user),
+                RegistrationJobPayload(registrationId: entry.id, competitionId: competitionId, userId: entry.userId),
                 id: UUID(), now: now, on: sql
             )
         }
         return promoted.count
     }
+}
+
+/// Free seats and waiting participants; `upcoming` is a `CASE … THEN 1 ELSE 0` integer.
+private struct SeatsRow: Decodable {
+    let free: Int
+    let waitlistCount: Int
+    let upcoming: Int
+}
+
+/// A waitlisted registration, next in line for a seat.
+private struct WaitlistedRow: Decodable {
+    let id: UUID
+    let userId: UUID
 }

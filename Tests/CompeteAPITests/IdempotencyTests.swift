@@ -100,7 +100,9 @@ import Testing
     /// Redis lock expires in Redis's own time.
     @Test(arguments: Backend.all)
     func inFlightKeysAnswer409UntilTheLeaseExpires(backend: Backend) async throws {
-        try await withServer(backend, configure: { if backend.usesRedis { $0.idempotencyLease = 5 } }) { server in
+        // 8 s of real time for the Redis lock: the requests before it expires must fit inside it
+        // even on a loaded two-core machine (5 s did not, with three builds running beside it).
+        try await withServer(backend, configure: { if backend.usesRedis { $0.idempotencyLease = 8 } }) { server in
             let organizer = try await server.signup(role: "organizer")
             let user = try await server.signup()
             let id = try await server.createCompetition(by: organizer)
@@ -111,7 +113,7 @@ import Testing
                 userId: UUID(uuidString: user.id)!, key: try IdempotencyKey(header: "crashed"), fingerprint: fingerprint
             ))
             guard case .started = start else { throw TestFailure("expected a fresh lease") }
-            // The Redis lock was set before `begin` returned, so it is gone 5 s after this.
+            // The Redis lock was set before `begin` returned, so it is gone 8 s after this.
             let began = ContinuousClock.now
 
             let busy = try await server.register(user, for: id, key: "crashed")
@@ -121,7 +123,7 @@ import Testing
             #expect(reused.code == "idempotency_key_reused", "another request under the same key")
             if backend.usesRedis {
                 #expect(try await server.register(user, for: id, key: "crashed").code == "idempotency_request_in_progress")
-                try await Task.sleep(until: began + .milliseconds(5300))
+                try await Task.sleep(until: began + .milliseconds(8300))
             } else {
                 server.clock.advance(by: 29)
                 #expect(try await server.register(user, for: id, key: "crashed").code == "idempotency_request_in_progress")

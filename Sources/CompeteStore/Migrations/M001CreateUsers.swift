@@ -1,3 +1,5 @@
+/// The `role` CHECK lists `Role`'s raw values as SQL text, as a migration must (it runs as
+/// written forever): a new role needs a migration that widens it.
 struct M001CreateUsers: SchemaMigration {
     func statements(_ f: SQLFlavor) -> [String] {
         ["""

@@ -1,5 +1,10 @@
 /// At most one active registration per participant and competition, enforced by a partial
 /// unique index; cancelled rows stay as history and do not block registering again.
+///
+/// `status` holds `RegistrationStatus` raw values. The index predicate spells
+/// `RegistrationStatus.cancelled` as SQL text, as a migration must (it runs as written forever);
+/// `insertRegistration`'s `ON CONFLICT … WHERE` renders the same predicate from the enum and
+/// must keep matching it.
 struct M003CreateRegistrations: SchemaMigration {
     func statements(_ f: SQLFlavor) -> [String] {
         [

@@ -1,6 +1,7 @@
 /// The SQL job queue. `waiting` jobs run from `run_at`; `active` ones are held by the claim with
 /// `claim_token` until `locked_until`, after which another worker may claim them again (the worker
-/// died). Finished jobs stay as `completed` for inspection.
+/// died). Finished jobs stay as `completed` for inspection. The states are `JobState`'s raw values,
+/// which the queue binds; nothing here spells them.
 struct M006CreateJobs: SchemaMigration {
     func statements(_ f: SQLFlavor) -> [String] {
         [

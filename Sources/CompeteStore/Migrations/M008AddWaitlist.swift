@@ -14,7 +14,14 @@ struct M008AddWaitlist: SchemaMigration {
         ].filter { f == .postgres || !$0.contains("ADD CONSTRAINT") }
     }
 
+    /// The reverse order: the constraint (PostgreSQL only, as above) and the index go before the
+    /// columns, since SQLite refuses to drop an indexed column.
     func revertStatements(_ f: SQLFlavor) -> [String] {
-        ["DROP INDEX registrations_waitlist"]
+        [
+            "ALTER TABLE competitions DROP CONSTRAINT competitions_waitlist",
+            "DROP INDEX registrations_waitlist",
+            "ALTER TABLE registrations DROP COLUMN waitlist_seq",
+            "ALTER TABLE competitions DROP COLUMN waitlist_tail",
+        ].filter { f == .postgres || !$0.contains("DROP CONSTRAINT") }
     }
 }
