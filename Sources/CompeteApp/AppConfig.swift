@@ -23,6 +23,9 @@ public struct AppConfig: Sendable {
     public var jwtSecret: String?
     public var jwtTTL: TimeInterval = 24 * 3600
     public var seedDemoData: Bool = true
+    /// How old this process's copy of the recent logouts may get before a request reads it
+    /// again: how long another instance may still accept a token that was logged out.
+    public var tokenRevocationRefresh: TimeInterval = 1
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
     /// The one origin whose browser scripts may call the API (CORS).
@@ -99,6 +102,8 @@ public struct AppConfig: Sendable {
         config.jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         config.jwtTTL = TimeInterval(try reader.int("JWT_TTL", default: Int(config.jwtTTL), in: 60...(90 * 86400)))
         config.seedDemoData = try reader.bool("SEED_DEMO_DATA", default: !config.isProduction)
+        config.tokenRevocationRefresh = try reader.double(
+            "TOKEN_REVOCATION_REFRESH_MS", default: config.tokenRevocationRefresh * 1000, in: 0...10_000) / 1000
         if let level = env["LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")

@@ -46,8 +46,12 @@ public struct MiniCompete: Sendable {
         let limiter: any LoginRateLimiter = redis.map {
             RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger, keyPrefix: config.redisNamespace.login)
         } ?? InMemoryLoginRateLimiter(policy: throttle)
+        let revocations = TokenRevocations(
+            store: SQLTokenVersionStore(context: context), refreshInterval: config.tokenRevocationRefresh,
+            retention: config.jwtTTL, now: effects.now
+        )
         let auth = AuthService(
-            users: users, hasher: hasher, limiter: limiter, effects: effects,
+            users: users, hasher: hasher, limiter: limiter, revocations: revocations, effects: effects,
             decoyHash: try await hasher.hash(UUID().uuidString)
         )
         let outcomes = SQLIdempotencyStore(context: context)
@@ -69,9 +73,8 @@ public struct MiniCompete: Sendable {
             RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisNamespace.jobs,
                           redriveAfter: config.jobRedriveAfter)
         } ?? SQLJobQueue(context: context)
-        let tokens = await TokenService(
-            secret: try JWTSecret.resolve(config, logger: app.logger), ttl: config.jwtTTL, now: effects.now
-        )
+        let secret = try JWTSecret.resolve(config, logger: app.logger)
+        let tokens = await TokenService(secret: secret, ttl: config.jwtTTL, now: effects.now, revocations: revocations)
         let health = HealthCheck {
             let database = (try? await context.ping()) != nil ? "ok" : "unavailable"
             var redisState = "disabled"

@@ -23,13 +23,13 @@ public struct SQLUserStore: UserStore {
 
     public func find(id: UUID) async throws -> User? {
         try await context.sql.raw("""
-            SELECT id, name, email, role, created_at FROM users WHERE id = \(bind: id)
+            SELECT id, name, email, role, created_at, token_version FROM users WHERE id = \(bind: id)
             """).first().map(Self.user)
     }
 
     public func credentials(email: String) async throws -> (user: User, passwordHash: String)? {
         guard let row = try await context.sql.raw("""
-            SELECT id, name, email, role, created_at, password_hash FROM users WHERE email = \(bind: email)
+            SELECT id, name, email, role, created_at, token_version, password_hash FROM users WHERE email = \(bind: email)
             """).first() else { return nil }
         return (try Self.user(row), try row.decode(column: "password_hash", as: String.self))
     }
@@ -40,7 +40,8 @@ public struct SQLUserStore: UserStore {
             name: try row.decode(column: "name", as: String.self),
             email: try row.decode(column: "email", as: String.self),
             role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .participant,
-            createdAt: try row.decode(column: "created_at", as: Date.self)
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            tokenVersion: try row.decode(column: "token_version", as: Int.self)
         )
     }
 }

@@ -87,7 +87,13 @@ struct AccountPages: RouteCollection {
         }
     }
 
+    /// Ends the session everywhere, not just in this browser: the cookie's token (a copy may
+    /// have been taken) and every other token of the account are refused from now on, by the
+    /// API too.
     @Sendable func logout(_ req: Request) async throws -> Response {
+        if let principal = await session.principal(req) {
+            try await services.auth.logout(principal)
+        }
         let response = Flash(kind: .info, message: "You are logged out.").redirect(to: SiteURL.home.path)
         session.signOut(response)
         return response
