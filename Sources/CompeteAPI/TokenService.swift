@@ -12,6 +12,8 @@ public struct TokenService: Sendable {
 
     /// Minimum secret length; jwt-kit would trap on shorter HMAC keys.
     public static let minimumSecretBytes = 32
+    /// The only algorithm accepted.
+    static let algorithm = "HS256"
 
     /// `revocations`: the logouts to honour; nil only for a service that issues tokens (tests).
     public init(secret: String, ttl: TimeInterval, now: @escaping @Sendable () -> Date, revocations: TokenRevocations? = nil) async {
@@ -45,9 +47,12 @@ public struct TokenService: Sendable {
         return try await keys.sign(payload)
     }
 
-    /// The principal of a valid token that logging out has not ended; any defect (signature,
-    /// algorithm, expiry, claims, revoked) is 401.
+    /// The principal of a valid token that logging out has not ended; any defect (algorithm,
+    /// signature, expiry, claims, revoked) is 401.
     public func verify(_ token: String) async throws -> Principal {
+        // jwt-kit picks the key by `kid` and never compares the header's `alg` with it: a token
+        // saying `none` or `HS512` over a valid HS256 signature would pass. Refuse it here.
+        guard Self.headerAlgorithm(of: token) == Self.algorithm else { throw DomainError.unauthenticated }
         let payload: Payload
         do {
             payload = try await keys.verify(token, as: Payload.self)
@@ -60,6 +65,17 @@ public struct TokenService: Sendable {
         let principal = Principal(userId: id, role: role, tokenVersion: payload.ver ?? 0)
         if let revocations, !(try await revocations.accepts(principal)) { throw DomainError.unauthenticated }
         return principal
+    }
+
+    /// The `alg` of a compact JWS header, nil when the header is not base64url JSON.
+    static func headerAlgorithm(of token: String) -> String? {
+        guard let encoded = token.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first,
+              encoded.utf8.count <= 1024 else { return nil }
+        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64),
+              let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return header["alg"] as? String
     }
 }
 

@@ -22,6 +22,8 @@ public struct MiniCompete: Sendable {
     let effects: Effects
     let seeder: @Sendable () async throws -> Void
     let userStore: any UserStore
+    /// Signs the web UI's CSRF tokens; derived from the JWT secret so every instance agrees.
+    let csrfKey: SymmetricKey
 
     public static func build(_ app: Application, config: AppConfig, effects: Effects = Effects()) async throws -> MiniCompete {
         app.logger.logLevel = config.logLevel
@@ -101,9 +103,12 @@ public struct MiniCompete: Sendable {
             scheduler: ReminderScheduler(store: SQLReminderStore(context: context), now: effects.now),
             jobHandler: JobHandler(contexts: mailbox, transport: transport, links: config.messageLinks), effects: effects,
             seeder: {
-                try await DemoData.seed(auth: auth, competitions: competitions, users: users, now: effects.now(), logger: logger)
+                try await DemoData.seed(
+                    auth: auth, competitions: competitions, users: users, password: try DemoData.password(for: config),
+                    now: effects.now(), logger: logger
+                )
             },
-            userStore: users
+            userStore: users, csrfKey: JWTSecret.derivedKey(secret, purpose: "web csrf")
         )
     }
 
@@ -126,7 +131,7 @@ public struct MiniCompete: Sendable {
         try await MigrationLock.withLock(on: app.db) { try await app.autoMigrate() }
     }
 
-    /// Loads the demo data (idempotent).
+    /// Loads the demo data (idempotent); in production only with a `DEMO_PASSWORD` of its own.
     public func seed() async throws {
         try await seeder()
     }
