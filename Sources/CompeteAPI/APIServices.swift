@@ -48,6 +48,7 @@ public func registerAPI(on app: Application, services: APIServices) throws {
         allowedHeaders: [.accept, .authorization, .contentType, .origin, "Idempotency-Key", "X-Request-Id"],
         exposedHeaders: ["Idempotent-Replayed", .location, .retryAfter, "X-Request-Id"]
     )), at: .beginning)
+    app.middleware.use(SecurityHeadersMiddleware(), at: .beginning)
     app.middleware.use(AccessLogMiddleware())
     app.middleware.use(ProblemMiddleware())
     app.routes.defaultMaxBodySize = "64kb"

@@ -9,6 +9,7 @@ struct AuthController: RouteCollection {
         auth.post("signup", use: signup)
         auth.post("login", use: login)
         auth.signedIn(services.tokens).get("me", use: me)
+        auth.signedIn(services.tokens).post("logout", use: logout)
     }
 
     @Sendable func signup(_ req: Request) async throws -> Response {
@@ -32,6 +33,12 @@ struct AuthController: RouteCollection {
         let user = try await services.auth.login(email: email, password: password, client: client)
         let token = try await services.tokens.issue(for: user)
         return .json(SessionResponse(token: token, user: UserResponse(user)))
+    }
+
+    /// Ends every token of the caller's account (this one included, and the web session): 204.
+    @Sendable func logout(_ req: Request) async throws -> Response {
+        try await services.auth.logout(try req.principal)
+        return Response(status: .noContent)
     }
 
     @Sendable func me(_ req: Request) async throws -> Response {

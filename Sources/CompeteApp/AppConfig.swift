@@ -22,7 +22,16 @@ public struct AppConfig: Sendable {
     public var dataDir: String = "./data"
     public var jwtSecret: String?
     public var jwtTTL: TimeInterval = 24 * 3600
+    /// Load the demo accounts and competitions into an empty database. Default: on for the
+    /// embedded SQLite database outside production (so `swift run` shows a working site), off
+    /// with `DATABASE_URL` or in production unless `SEED_DEMO_DATA=true` is given.
     public var seedDemoData: Bool = true
+    /// The demo accounts' password instead of the published `password123`; production refuses
+    /// to seed without one (`DEMO_PASSWORD`).
+    public var demoPassword: String?
+    /// How old this process's copy of the recent logouts may get before a request reads it
+    /// again: how long another instance may still accept a token that was logged out.
+    public var tokenRevocationRefresh: TimeInterval = 1
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
     /// The one origin whose browser scripts may call the API (CORS).
@@ -55,6 +64,12 @@ public struct AppConfig: Sendable {
     public init() {}
 
     public var isProduction: Bool { appEnv == "production" }
+
+    /// Cookies are marked `Secure` (and the CSRF cookie `__Host-`-prefixed) in production and
+    /// whenever the web UI's public address is HTTPS.
+    public var secureCookies: Bool {
+        isProduction || publicWebURL?.lowercased().hasPrefix("https://") == true
+    }
 
     public var messageLinks: MessageLinks {
         MessageLinks(apiBase: publicAPIURL ?? "http://localhost:\(apiPort)", webBase: publicWebURL ?? "http://localhost:\(webPort)")
@@ -98,7 +113,11 @@ public struct AppConfig: Sendable {
         config.dataDir = env["DATA_DIR"] ?? config.dataDir
         config.jwtSecret = env["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         config.jwtTTL = TimeInterval(try reader.int("JWT_TTL", default: Int(config.jwtTTL), in: 60...(90 * 86400)))
-        config.seedDemoData = try reader.bool("SEED_DEMO_DATA", default: !config.isProduction)
+        // A real database is never filled with demo accounts by accident: only when asked.
+        config.seedDemoData = try reader.bool("SEED_DEMO_DATA", default: !config.isProduction && config.databaseURL == nil)
+        config.demoPassword = env["DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        config.tokenRevocationRefresh = try reader.double(
+            "TOKEN_REVOCATION_REFRESH_MS", default: config.tokenRevocationRefresh * 1000, in: 0...10_000) / 1000
         if let level = env["LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")

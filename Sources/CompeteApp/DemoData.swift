@@ -5,7 +5,18 @@ import Logging
 /// The demo organizers, participants and competitions of API.md. Safe to run repeatedly:
 /// existing users and competitions (same organizer and title) are left as they are.
 enum DemoData {
+    /// Published in API.md and the README: anyone can log in with it.
     static let password = "password123"
+
+    /// The demo accounts' password for `config`. Production refuses the published one: a
+    /// deployment seeded by mistake would open organizer accounts to anyone who read the README.
+    static func password(for config: AppConfig) throws -> String {
+        let chosen = config.demoPassword ?? password
+        if config.isProduction, chosen == password {
+            throw AppConfig.Invalid(description: "refusing to seed demo accounts with the published demo password in production; set DEMO_PASSWORD to a password of your own, or SEED_DEMO_DATA=false")
+        }
+        return chosen
+    }
 
     static let users: [(name: String, email: String, role: Role)] = [
         ("Olivia Organizer", "org1@compete.com", .organizer),
@@ -20,7 +31,9 @@ enum DemoData {
         ("Photography Contest", 30, "org1@compete.com", ["photography", "creative"], "One photo, one theme, one week."),
     ]
 
-    static func seed(auth: AuthService, competitions service: CompetitionService, users store: any UserStore, now: Date, logger: Logger) async throws {
+    static func seed(
+        auth: AuthService, competitions service: CompetitionService, users store: any UserStore, password: String, now: Date, logger: Logger
+    ) async throws {
         var created = 0
         for demo in users {
             do {

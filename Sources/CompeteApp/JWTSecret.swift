@@ -1,6 +1,7 @@
 import CompeteAPI
 import Foundation
 import Logging
+import Vapor
 
 /// Decides the token signing secret: `JWT_SECRET` when given; otherwise, outside production, a
 /// random secret generated once and kept in `DATA_DIR/jwt-secret` so tokens survive restarts.
@@ -33,5 +34,12 @@ enum JWTSecret {
         }
         logger.notice("JWT_SECRET not set: generated a random secret and saved it", metadata: ["path": "\(path)"])
         return secret
+    }
+
+    /// A key for another purpose than signing tokens, derived from the secret (HMAC-SHA256 of
+    /// the purpose), so one setting serves all and a key of one purpose says nothing of another.
+    static func derivedKey(_ secret: String, purpose: String) -> SymmetricKey {
+        let derived = HMAC<SHA256>.authenticationCode(for: Data("mini-compete \(purpose)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return SymmetricKey(data: Data(derived))
     }
 }

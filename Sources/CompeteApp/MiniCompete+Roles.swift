@@ -35,7 +35,7 @@ extension MiniCompete {
         }
         let web = roles.contains(.web) ? WebServer(
             app: app, services: services,
-            options: WebOptions(secureCookies: config.isProduction, sessionTTL: config.jwtTTL),
+            options: WebOptions(secureCookies: config.secureCookies, sessionTTL: config.jwtTTL, csrfKey: csrfKey),
             host: config.host, port: config.webPort
         ) : nil
         let api = roles.contains(.api) ? APIServer(app: app, host: config.host, port: config.apiPort) : nil

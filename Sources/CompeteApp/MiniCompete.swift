@@ -22,6 +22,8 @@ public struct MiniCompete: Sendable {
     let effects: Effects
     let seeder: @Sendable () async throws -> Void
     let userStore: any UserStore
+    /// Signs the web UI's CSRF tokens; derived from the JWT secret so every instance agrees.
+    let csrfKey: SymmetricKey
 
     public static func build(_ app: Application, config: AppConfig, effects: Effects = Effects()) async throws -> MiniCompete {
         app.logger.logLevel = config.logLevel
@@ -46,8 +48,12 @@ public struct MiniCompete: Sendable {
         let limiter: any LoginRateLimiter = redis.map {
             RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger, keyPrefix: config.redisNamespace.login)
         } ?? InMemoryLoginRateLimiter(policy: throttle)
+        let revocations = TokenRevocations(
+            store: SQLTokenVersionStore(context: context), refreshInterval: config.tokenRevocationRefresh,
+            retention: config.jwtTTL, now: effects.now
+        )
         let auth = AuthService(
-            users: users, hasher: hasher, limiter: limiter, effects: effects,
+            users: users, hasher: hasher, limiter: limiter, revocations: revocations, effects: effects,
             decoyHash: try await hasher.hash(UUID().uuidString)
         )
         let outcomes = SQLIdempotencyStore(context: context)
@@ -69,9 +75,8 @@ public struct MiniCompete: Sendable {
             RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisNamespace.jobs,
                           redriveAfter: config.jobRedriveAfter)
         } ?? SQLJobQueue(context: context)
-        let tokens = await TokenService(
-            secret: try JWTSecret.resolve(config, logger: app.logger), ttl: config.jwtTTL, now: effects.now
-        )
+        let secret = try JWTSecret.resolve(config, logger: app.logger)
+        let tokens = await TokenService(secret: secret, ttl: config.jwtTTL, now: effects.now, revocations: revocations)
         let health = HealthCheck {
             let database = (try? await context.ping()) != nil ? "ok" : "unavailable"
             var redisState = "disabled"
@@ -98,9 +103,12 @@ public struct MiniCompete: Sendable {
             scheduler: ReminderScheduler(store: SQLReminderStore(context: context), now: effects.now),
             jobHandler: JobHandler(contexts: mailbox, transport: transport, links: config.messageLinks), effects: effects,
             seeder: {
-                try await DemoData.seed(auth: auth, competitions: competitions, users: users, now: effects.now(), logger: logger)
+                try await DemoData.seed(
+                    auth: auth, competitions: competitions, users: users, password: try DemoData.password(for: config),
+                    now: effects.now(), logger: logger
+                )
             },
-            userStore: users
+            userStore: users, csrfKey: JWTSecret.derivedKey(secret, purpose: "web csrf")
         )
     }
 
@@ -123,7 +131,7 @@ public struct MiniCompete: Sendable {
         try await MigrationLock.withLock(on: app.db) { try await app.autoMigrate() }
     }
 
-    /// Loads the demo data (idempotent).
+    /// Loads the demo data (idempotent); in production only with a `DEMO_PASSWORD` of its own.
     public func seed() async throws {
         try await seeder()
     }

@@ -19,15 +19,20 @@ public struct AuthService: Sendable {
     let users: any UserStore
     let hasher: any PasswordHasher
     let limiter: any LoginRateLimiter
+    let revocations: TokenRevocations
     let effects: Effects
 
     /// Verified when an email is unknown so that both failures take the same time.
     private let decoyHash: String
 
-    public init(users: any UserStore, hasher: any PasswordHasher, limiter: any LoginRateLimiter, effects: Effects, decoyHash: String) {
+    public init(
+        users: any UserStore, hasher: any PasswordHasher, limiter: any LoginRateLimiter, revocations: TokenRevocations,
+        effects: Effects, decoyHash: String
+    ) {
         self.users = users
         self.hasher = hasher
         self.limiter = limiter
+        self.revocations = revocations
         self.effects = effects
         self.decoyHash = decoyHash
     }
@@ -72,6 +77,13 @@ public struct AuthService: Sendable {
         }
         try await limiter.reset(throttleKey)
         return found.user
+    }
+
+    /// Ends the caller's sessions: every token of the account issued so far (this one, other
+    /// devices, the web session) is refused from now on, by every instance (see
+    /// `TokenRevocations` for how soon).
+    public func logout(_ principal: Principal) async throws {
+        try await revocations.revoke(userId: principal.userId)
     }
 
     /// The user behind a verified token; a token for a deleted user is no longer valid.

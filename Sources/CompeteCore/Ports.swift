@@ -74,6 +74,14 @@ public protocol IdempotencyOutcomes: Sendable {
     func purge(createdBefore: Date) async throws -> Int
 }
 
+/// Where logging out is recorded, so that every instance refuses the tokens it ended.
+public protocol TokenVersionStore: Sendable {
+    /// Moves the user's token generation on (nil when there is no such user).
+    func revokeTokens(userId: UUID, now: Date) async throws -> TokenRevocation?
+    /// Every revocation stamped after `since`.
+    func revocations(since: Date) async throws -> [TokenRevocation]
+}
+
 public protocol PasswordHasher: Sendable {
     func hash(_ password: String) async throws -> String
     func verify(_ password: String, hash: String) async throws -> Bool

@@ -16,13 +16,17 @@ public struct User: Sendable, Equatable {
     public let email: String
     public let role: Role
     public let createdAt: Date
+    /// The generation of the account's tokens: logging out moves it on, and tokens carrying an
+    /// older one are refused (`TokenRevocations`).
+    public let tokenVersion: Int
 
-    public init(id: UUID, name: String, email: String, role: Role, createdAt: Date) {
+    public init(id: UUID, name: String, email: String, role: Role, createdAt: Date, tokenVersion: Int = 0) {
         self.id = id
         self.name = name
         self.email = email
         self.role = role
         self.createdAt = createdAt
+        self.tokenVersion = tokenVersion
     }
 }
 
@@ -41,9 +45,12 @@ public struct NewUser: Sendable {
 public struct Principal: Sendable, Equatable {
     public let userId: UUID
     public let role: Role
+    /// The account's token generation when the token was issued (0 for tokens that carry none).
+    public let tokenVersion: Int
 
-    public init(userId: UUID, role: Role) {
+    public init(userId: UUID, role: Role, tokenVersion: Int = 0) {
         self.userId = userId
         self.role = role
+        self.tokenVersion = tokenVersion
     }
 }

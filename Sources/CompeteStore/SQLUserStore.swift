@@ -23,13 +23,13 @@ public struct SQLUserStore: UserStore {
 
     public func find(id: UUID) async throws -> User? {
         try await context.sql.raw("""
-            SELECT id, name, email, role, created_at FROM users WHERE id = \(bind: id)
+            SELECT id, name, email, role, created_at, token_version FROM users WHERE id = \(bind: id)
             """).first(decoding: UserRow.self, with: .snakeCase)?.user
     }
 
     public func credentials(email: String) async throws -> (user: User, passwordHash: String)? {
         guard let row = try await context.sql.raw("""
-            SELECT id, name, email, role, created_at, password_hash FROM users WHERE email = \(bind: email)
+            SELECT id, name, email, role, created_at, token_version, password_hash FROM users WHERE email = \(bind: email)
             """).first() else { return nil }
         return (
             try row.decode(model: UserRow.self, with: .snakeCase).user,
@@ -45,9 +45,13 @@ private struct UserRow: Decodable {
     let email: String
     let role: String
     let createdAt: Date
+    let tokenVersion: Int
 
     var user: User {
-        User(id: id, name: name, email: email, role: Role(rawValue: role) ?? .participant, createdAt: createdAt)
+        User(
+            id: id, name: name, email: email, role: Role(rawValue: role) ?? .participant, createdAt: createdAt,
+            tokenVersion: tokenVersion
+        )
     }
 }
 

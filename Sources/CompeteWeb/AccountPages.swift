@@ -29,13 +29,13 @@ struct AccountPages: RouteCollection {
     }
 
     @Sendable func loginForm(_ req: Request) async throws -> Response {
-        let next = Self.safeNext(req.query[String.self, at: "next"])
+        let next = LocalPath.safe(req.query[String.self, at: "next"])
         return try await renderer.render(req, "login", title: "Log in", LoginPage(email: "", next: next, error: ""))
     }
 
     @Sendable func login(_ req: Request) async throws -> Response {
         let form = (try? req.content.decode(LoginForm.self)) ?? LoginForm()
-        let next = Self.safeNext(form.next)
+        let next = LocalPath.safe(form.next)
         let email = form.email ?? ""
         do {
             let user = try await services.auth.login(
@@ -87,15 +87,15 @@ struct AccountPages: RouteCollection {
         }
     }
 
+    /// Ends the session everywhere, not just in this browser: the cookie's token (a copy may
+    /// have been taken) and every other token of the account are refused from now on, by the
+    /// API too.
     @Sendable func logout(_ req: Request) async throws -> Response {
+        if let principal = await session.principal(req) {
+            try await services.auth.logout(principal)
+        }
         let response = Flash(kind: .info, message: "You are logged out.").redirect(to: SiteURL.home.path)
         session.signOut(response)
         return response
-    }
-
-    /// Only local paths: never redirect a visitor to another site after login.
-    static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/" }
-        return raw
     }
 }

@@ -1,27 +1,38 @@
 import Vapor
 
-/// Double-submit CSRF protection: every visitor gets a random token in an HttpOnly, SameSite=Lax
-/// cookie; every form echoes it in `_csrf`; a POST whose field does not match is refused.
+/// CSRF protection by a signed double submit bound to the session. Every visitor gets a random
+/// nonce in an HttpOnly, SameSite=Lax cookie; every form carries
+/// `HMAC-SHA256(key, nonce, session cookie)` in `_csrf`, and a POST whose field does not match
+/// is refused (403). Bound to the session, a token taken from one session's page is worthless in
+/// another (after logging in, or with a planted session cookie); signed with a server key, a
+/// planted nonce cookie does not help forge one. Over HTTPS the cookie is `__Host-`-prefixed:
+/// the browser then only accepts it from this host, Secure, for path `/`, so a sibling
+/// subdomain cannot plant it.
 struct CSRFMiddleware: AsyncMiddleware {
-    static let cookie = "mc_csrf"
+    static let plainCookie = "mc_csrf"
+    static let hostCookie = "__Host-mc_csrf"
     static let field = "_csrf"
     let secureCookies: Bool
+    let key: SymmetricKey
+
+    var cookie: String { secureCookies ? Self.hostCookie : Self.plainCookie }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let cookie = request.cookies[Self.cookie]?.string
-        let existing = cookie?.count == 43 ? cookie : nil
-        let token = existing ?? Self.makeToken()
-        request.storage[TokenKey.self] = token
+        let stored = request.cookies[cookie]?.string
+        let existing = stored?.count == 43 ? stored : nil
+        let nonce = existing ?? Self.makeNonce()
+        let session = request.cookies[WebSession.cookie]?.string ?? ""
+        request.storage[TokenKey.self] = formToken(nonce: nonce, session: session)
         if request.method == .POST {
             let sent = try? request.content.get(String.self, at: Self.field)
-            guard let existing, let sent, Self.constantTimeEqual(sent, existing) else {
+            guard let existing, let sent, Self.constantTimeEqual(sent, formToken(nonce: existing, session: session)) else {
                 throw Abort(.forbidden, reason: "This form has expired or did not come from this site. Go back, reload the page and try again.")
             }
         }
         let response = try await next.respond(to: request)
         if existing == nil {
-            response.cookies[Self.cookie] = HTTPCookies.Value(
-                string: token, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax
+            response.cookies[cookie] = HTTPCookies.Value(
+                string: nonce, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax
             )
         }
         return response
@@ -29,10 +40,20 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     struct TokenKey: StorageKey { typealias Value = String }
 
-    static func makeToken() -> String {
+    /// The value forms carry for this nonce and session (the session cookie's token, empty for
+    /// a visitor who is not logged in).
+    func formToken(nonce: String, session: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(nonce)\u{0}\(session)".utf8), using: key)
+        return Self.base64URL(Data(mac))
+    }
+
+    static func makeNonce() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
+        return base64URL(Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

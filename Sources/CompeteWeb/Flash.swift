@@ -14,9 +14,11 @@ struct Flash: Codable {
         return try? JSONDecoder().decode(Flash.self, from: data)
     }
 
-    /// A 303 redirect carrying this message.
+    /// A 303 redirect carrying this message. A location with a space or control character (a
+    /// bug upstream) becomes `/`: CR or LF must never reach a header.
     func redirect(to location: String) -> Response {
-        let response = Response(status: .seeOther, headers: ["Location": location])
+        let plain = location.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+        let response = Response(status: .seeOther, headers: ["Location": plain ? location : "/"])
         let data = (try? JSONEncoder().encode(self)) ?? Data()
         response.cookies[Self.cookie] = HTTPCookies.Value(string: data.base64EncodedString(), maxAge: 60, path: "/", isHTTPOnly: true, sameSite: .lax)
         return response

@@ -17,7 +17,7 @@ struct WebErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch WebRedirect.login(let path) {
-            let target = path.hasPrefix("/") && !path.hasPrefix("//") ? path : "/"
+            let target = LocalPath.safe(path)
             let query = (try? URLEncodedFormEncoder().encode(["next": target])) ?? ""
             return Flash(kind: .info, message: "Please log in to continue.").redirect(to: "\(SiteURL.login.path)?\(query)")
         } catch {

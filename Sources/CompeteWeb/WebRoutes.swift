@@ -5,13 +5,16 @@ import Vapor
 
 /// Settings of the web UI.
 public struct WebOptions: Sendable {
-    /// Mark cookies `Secure` (set when the site is served over HTTPS).
+    /// Mark cookies `Secure` and name the CSRF cookie `__Host-…` (the site is served over HTTPS).
     public var secureCookies: Bool
     public var sessionTTL: TimeInterval
+    /// Signs the CSRF tokens of forms; the same on every instance.
+    public var csrfKey: SymmetricKey
 
-    public init(secureCookies: Bool, sessionTTL: TimeInterval) {
+    public init(secureCookies: Bool, sessionTTL: TimeInterval, csrfKey: SymmetricKey) {
         self.secureCookies = secureCookies
         self.sessionTTL = sessionTTL
+        self.csrfKey = csrfKey
     }
 }
 
@@ -38,7 +41,7 @@ public func registerWeb(on app: Application, services: APIServices, options: Web
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(PageHeadersMiddleware())
     app.middleware.use(WebErrorMiddleware(renderer: renderer))
-    app.middleware.use(CSRFMiddleware(secureCookies: options.secureCookies))
+    app.middleware.use(CSRFMiddleware(secureCookies: options.secureCookies, key: options.csrfKey))
     app.routes.defaultMaxBodySize = "64kb"
 
     app.get("static", "style.css") { _ in

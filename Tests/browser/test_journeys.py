@@ -68,8 +68,13 @@ def test_participant_signs_up_registers_and_gets_mail(browser, web):
     assert "You're registered: Design Showdown" in browser.page_source
     shoot(browser, "05-mailbox")
 
+    session = browser.get_cookie("mc_session")["value"]
+    me = f"{API_URL}/api/auth/me"
+    assert requests.get(me, headers={"Authorization": f"Bearer {session}"}, timeout=10).status_code == 200
     browser.find_element(By.CSS_SELECTOR, "header.site button.link").click()
     assert "logged out" in flash(browser)
+    # Logging out ended the token itself: a copy of the cookie is refused by the API too.
+    assert requests.get(me, headers={"Authorization": f"Bearer {session}"}, timeout=10).status_code == 401
     browser.get(f"{web}/me/registrations")
     assert "/login" in browser.current_url and "Please log in" in flash(browser)
     shoot(browser, "06-login")

@@ -47,6 +47,7 @@ EXPECTED_OPERATIONS = {
     "POST /api/auth/signup",
     "POST /api/auth/login",
     "GET /api/auth/me",
+    "POST /api/auth/logout",
     "GET /api/competitions",
     "POST /api/competitions",
     "GET /api/competitions/mine",

@@ -37,5 +37,6 @@ public enum Schema {
         M008AddWaitlist(),
         M009AddOutboxRelayedAt(),
         M010StoreTypedOutcomes(),
+        M011AddTokenVersion(),
     ]
 }

@@ -31,23 +31,30 @@ final class WebClient: @unchecked Sendable {
     }
 
     @discardableResult
-    func get(_ path: String) async throws -> APIResponse {
-        try await send(.GET, path, form: nil)
+    func get(_ path: String, timeout: TimeAmount = .seconds(30)) async throws -> APIResponse {
+        try await send(.GET, path, form: nil, timeout: timeout)
     }
 
     /// Posts a form; the page's CSRF token is added unless `csrf` says otherwise.
     @discardableResult
-    func post(_ path: String, _ fields: [String: String] = [:], csrf token: String?? = .none) async throws -> APIResponse {
+    func post(
+        _ path: String, _ fields: [String: String] = [:], csrf token: String?? = .none, timeout: TimeAmount = .seconds(30)
+    ) async throws -> APIResponse {
         var fields = fields
         switch token {
         case .none: if let csrf { fields["_csrf"] = csrf }
         case .some(let explicit?): fields["_csrf"] = explicit
         case .some(.none): break
         }
-        return try await send(.POST, path, form: fields)
+        return try await send(.POST, path, form: fields, timeout: timeout)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?) async throws -> APIResponse {
+    /// Sets (or, with nil, drops) a cookie as a browser holding it would send it.
+    func setCookie(_ name: String, _ value: String?) {
+        cookies[name] = value
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?, timeout: TimeAmount = .seconds(30)) async throws -> APIResponse {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         if !cookies.isEmpty {
@@ -60,7 +67,7 @@ final class WebClient: @unchecked Sendable {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await Self.client.execute(request, timeout: .seconds(30))
+        let response = try await Self.client.execute(request, timeout: timeout)
         var buffer = try await response.body.collect(upTo: 4 * 1024 * 1024)
         for header in response.headers["Set-Cookie"] {
             let pair = header.split(separator: ";").first ?? ""
