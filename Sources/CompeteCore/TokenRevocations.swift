@@ -25,7 +25,7 @@ public struct TokenRevocation: Sendable, Equatable {
 ///
 /// Only revocations younger than the token lifetime are kept: every token issued before an
 /// older one has expired anyway. If the database cannot be read when a refresh is due, the
-/// request fails rather than trust an old copy.
+/// request fails (503 `temporarily_unavailable`) rather than trust an old copy.
 public actor TokenRevocations {
     private let store: any TokenVersionStore
     private let refreshInterval: TimeInterval
@@ -73,7 +73,14 @@ public actor TokenRevocations {
 
     private func load(at current: Date) async throws {
         let since = checkedAt.map { $0.addingTimeInterval(-Self.overlap) } ?? current.addingTimeInterval(-retention)
-        remember(try await store.revocations(since: since))
+        let revocations: [TokenRevocation]
+        do {
+            revocations = try await store.revocations(since: since)
+        } catch {
+            // The database is down: no request can be trusted now, but a retry soon may be.
+            throw DomainError.temporarilyUnavailable(retryAfterSeconds: 1)
+        }
+        remember(revocations)
         checkedAt = current
         let horizon = current.addingTimeInterval(-retention)
         minimumVersion = minimumVersion.filter { $0.value.at > horizon }

@@ -55,7 +55,7 @@ def test_registrants_answer_json_to_default_client_headers():
             default = requests.get(url, headers=auth, timeout=10)  # requests sends Accept: */*
             assert default.request.headers["Accept"] == "*/*"
             assert default.headers["Content-Type"].startswith("application/json"), default.headers
-            assert default.json() == {"items": []}
+            assert default.json() == {"items": [], "page": 1, "limit": 100, "total": 0}
 
             curl = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{content_type}", "-H", f"Authorization: Bearer {token}", url],
                                   capture_output=True, text=True, check=True, timeout=30)
