@@ -82,7 +82,7 @@ extension Problem {
                       detail: "This Idempotency-Key was already used for a different request.")
         case .temporarilyUnavailable(let seconds):
             self.init(status: .serviceUnavailable, code: "temporarily_unavailable", title: "Temporarily unavailable",
-                      detail: "A service this request needs is unavailable; please retry shortly.")
+                      detail: "A service this request needs is unavailable or busy; please retry shortly.")
             retryAfter = seconds
         case .idempotencyRequestInProgress(let seconds):
             self.init(status: .conflict, code: "idempotency_request_in_progress", title: "Request in progress",

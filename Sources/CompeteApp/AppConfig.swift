@@ -28,6 +28,10 @@ public struct AppConfig: Sendable {
     /// The one origin whose browser scripts may call the API (CORS).
     public var corsOrigin: String?
     public var bcryptCost: Int = 10
+    /// Password hashing's own threads (default: one per core) and how many hashes may wait
+    /// for them before the next is refused with 503 (`PasswordHashingPool`).
+    public var bcryptThreads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var bcryptQueue: Int = 64
     public var dbPoolSize: Int = 4
     public var loginMaxFailures: Int = 5
     public var loginWindow: TimeInterval = 15 * 60
@@ -113,6 +117,13 @@ public struct AppConfig: Sendable {
         }
         config.corsOrigin = env["CORS_ORIGIN"].flatMap { $0.isEmpty ? nil : $0 }
         config.bcryptCost = try reader.int("BCRYPT_COST", default: config.bcryptCost, in: 4...16)
+        // Cheap hashes are for tests and benchmarks; in production they make a stolen
+        // database's passwords cheap to crack.
+        if config.isProduction, config.bcryptCost < 10 {
+            throw Invalid(description: "BCRYPT_COST must be at least 10 when APP_ENV=production; got \(config.bcryptCost)")
+        }
+        config.bcryptThreads = try reader.int("BCRYPT_THREADS", default: config.bcryptThreads, in: 1...64)
+        config.bcryptQueue = try reader.int("BCRYPT_QUEUE", default: config.bcryptQueue, in: 0...10_000)
         config.dbPoolSize = try reader.int("DB_POOL_SIZE", default: config.dbPoolSize, in: 1...100)
         config.loginMaxFailures = try reader.int("LOGIN_MAX_FAILURES", default: config.loginMaxFailures, in: 1...1000)
         config.loginWindow = TimeInterval(try reader.int("LOGIN_WINDOW_SECONDS", default: Int(config.loginWindow), in: 1...86400))

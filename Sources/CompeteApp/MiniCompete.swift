@@ -39,7 +39,9 @@ public struct MiniCompete: Sendable {
         if let writer { app.lifecycle.use(SQLiteWriterShutdown(writer: writer)) }
         let context = SQLContext(database: app.db, sqliteWriter: writer)
         let users = SQLUserStore(context: context)
-        let hasher = BcryptPasswordHasher(threadPool: app.threadPool, cost: config.bcryptCost)
+        let hashing = PasswordHashingPool(threads: config.bcryptThreads, queueLimit: config.bcryptQueue)
+        app.lifecycle.use(PasswordHashingShutdown(pool: hashing))
+        let hasher = BcryptPasswordHasher(pool: hashing, cost: config.bcryptCost)
         let throttle = LoginThrottlePolicy(maxFailures: config.loginMaxFailures, window: config.loginWindow)
         let redis = config.redis.map { RedisClient(configuration: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) }
         if let redis { app.lifecycle.use(RedisShutdown(client: redis)) }
@@ -161,6 +163,15 @@ struct SQLiteWriterShutdown: LifecycleHandler {
 
     func shutdownAsync(_ application: Application) async {
         await writer.close()
+    }
+}
+
+/// Stops password hashing's threads when the application shuts down (after every role).
+struct PasswordHashingShutdown: LifecycleHandler {
+    let pool: PasswordHashingPool
+
+    func shutdownAsync(_ application: Application) async {
+        await pool.shutdown()
     }
 }
 

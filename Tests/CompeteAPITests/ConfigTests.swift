@@ -24,6 +24,22 @@ import Testing
         }
     }
 
+    /// Cheap hashes are for tests and benchmarks: production refuses to start with them.
+    @Test func productionNeedsABcryptCostOfAtLeast10() throws {
+        #expect(try AppConfig.fromEnvironment([:]).bcryptCost == 10)
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "production", "BCRYPT_COST": "10"]).bcryptCost == 10)
+        #expect(try AppConfig.fromEnvironment(["BCRYPT_COST": "4"]).bcryptCost == 4)
+        do {
+            _ = try AppConfig.fromEnvironment(["APP_ENV": "production", "BCRYPT_COST": "9"])
+            Issue.record("a production cost of 9 was accepted")
+        } catch let error as AppConfig.Invalid {
+            #expect(error.description.contains("BCRYPT_COST must be at least 10 when APP_ENV=production"))
+        }
+        let pool = try AppConfig.fromEnvironment(["BCRYPT_THREADS": "1", "BCRYPT_QUEUE": "0"])
+        #expect(pool.bcryptThreads == 1 && pool.bcryptQueue == 0)
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["BCRYPT_THREADS": "0"]) }
+    }
+
     @Test func oneRedisNamespaceForEveryKey() throws {
         let defaults = try AppConfig.fromEnvironment([:]).redisNamespace
         #expect(defaults.jobs == "mc:jobs:" && defaults.idempotency == "mc:idem:" && defaults.login == "mc:login:")

@@ -51,6 +51,8 @@ final class TestServer: Sendable {
         config.jwtSecret = jwtSecret
         config.logLevel = .error
         config.dbPoolSize = 3
+        // Storms sign up hundreds at once: let them all wait for the hashing threads.
+        config.bcryptQueue = 10_000
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-test-\(UUID().uuidString)")
         config.dataDir = directory.path
         var dropDatabase: (@Sendable () async throws -> Void)?
