@@ -46,6 +46,7 @@ public enum DomainMetrics {
         case .alreadyRegistered: "already"
         case .notFound: "not_found"
         case .idempotencyRequestInProgress: "in_progress"
+        case .rateLimited: "rate_limited"
         default: "other"
         }
     }

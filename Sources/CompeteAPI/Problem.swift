@@ -20,7 +20,7 @@ public struct Problem: Encodable, Sendable {
     }
 
     /// Extra headers a problem carries (`Retry-After`).
-    var retryAfter: Int? = nil
+    public internal(set) var retryAfter: Int? = nil
 
     private enum CodingKeys: String, CodingKey { case type, title, status, detail, code, errors }
 
@@ -50,7 +50,7 @@ extension Problem {
                       detail: "The email or password is incorrect.")
         case .rateLimited(let seconds):
             self.init(status: .tooManyRequests, code: "rate_limited", title: "Too many attempts",
-                      detail: "Too many failed logins. Try again in \(seconds) seconds.")
+                      detail: "Too many attempts from you in a short time. Try again in \(seconds) seconds.")
             retryAfter = seconds
         case .unauthenticated:
             self.init(status: .unauthorized, code: "unauthorized", title: "Authentication required",

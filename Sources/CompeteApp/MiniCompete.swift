@@ -42,12 +42,12 @@ public struct MiniCompete: Sendable {
         let hashing = PasswordHashingPool(threads: config.bcryptThreads, queueLimit: config.bcryptQueue)
         app.lifecycle.use(PasswordHashingShutdown(pool: hashing))
         let hasher = BcryptPasswordHasher(pool: hashing, cost: config.bcryptCost)
-        let throttle = LoginThrottlePolicy(maxFailures: config.loginMaxFailures, window: config.loginWindow)
         let redis = config.redis.map { RedisClient(configuration: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) }
         if let redis { app.lifecycle.use(RedisShutdown(client: redis)) }
-        let limiter: any LoginRateLimiter = redis.map {
-            RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger, keyPrefix: config.redisNamespace.login)
-        } ?? InMemoryLoginRateLimiter(policy: throttle)
+        let counter: any AttemptCounter = redis.map {
+            RedisAttemptCounter(redis: $0, logger: app.logger, keyPrefix: config.redisNamespace.rateLimits)
+        } ?? InMemoryAttemptCounter()
+        let limiter = RateLimiter(counter: counter, limits: config.rateLimits)
         let auth = AuthService(
             users: users, hasher: hasher, limiter: limiter, effects: effects,
             decoyHash: try await hasher.hash(UUID().uuidString)
@@ -64,7 +64,7 @@ public struct MiniCompete: Sendable {
         )
         let registrations = RegistrationService(
             registrations: SQLRegistrationStore(context: context), idempotency: idempotency, effects: effects,
-            observe: DomainMetrics.registration
+            limiter: limiter, observe: DomainMetrics.registration
         )
         let mailbox = SQLMailbox(context: context)
         let queue: any JobQueue = redis.map {

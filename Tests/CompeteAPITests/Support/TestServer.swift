@@ -51,7 +51,12 @@ final class TestServer: Sendable {
         config.jwtSecret = jwtSecret
         config.logLevel = .error
         config.dbPoolSize = 3
-        // Storms sign up hundreds at once: let them all wait for the hashing threads.
+        // Every test client is one address signing up, logging in and registering far more
+        // than a person would: the budgets are set high here and SecurityAuthTests sets the
+        // ones it tests. The same for the hashing queue: storms sign up hundreds at once.
+        config.rateLimits.signupPerAddress.limit = 100_000
+        config.rateLimits.loginPerAddress.limit = 100_000
+        config.rateLimits.registrationsPerUser.limit = 100_000
         config.bcryptQueue = 10_000
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-test-\(UUID().uuidString)")
         config.dataDir = directory.path
