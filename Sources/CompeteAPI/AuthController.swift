@@ -15,7 +15,7 @@ struct AuthController: RouteCollection {
     @Sendable func signup(_ req: Request) async throws -> Response {
         let body = try APIJSON.decodeBody(SignupRequest.self, from: req)
         let user = try await services.auth.signup(
-            SignupInput(name: body.name, email: body.email, password: body.password, role: body.role)
+            SignupInput(name: body.name, email: body.email, password: body.password, role: body.role), client: req.clientAddress
         )
         let token = try await services.tokens.issue(for: user)
         return .json(SessionResponse(token: token, user: UserResponse(user)), status: .created)
@@ -29,8 +29,7 @@ struct AuthController: RouteCollection {
         guard missing.isEmpty, let email = body.email, let password = body.password else {
             throw DomainError.validation(missing)
         }
-        let client = req.remoteAddress?.ipAddress ?? "unknown"
-        let user = try await services.auth.login(email: email, password: password, client: client)
+        let user = try await services.auth.login(email: email, password: password, client: req.clientAddress)
         let token = try await services.tokens.issue(for: user)
         return .json(SessionResponse(token: token, user: UserResponse(user)))
     }

@@ -1,22 +1,23 @@
 import CompeteCore
 import Vapor
 
-/// Bcrypt on the thread pool, never on an event loop.
+/// Bcrypt on its own bounded pool (``PasswordHashingPool``), never on an event loop nor on the
+/// thread pool SQLite uses.
 public struct BcryptPasswordHasher: CompeteCore.PasswordHasher {
-    let threadPool: NIOThreadPool
+    let pool: PasswordHashingPool
     let cost: Int
 
-    public init(threadPool: NIOThreadPool, cost: Int) {
-        self.threadPool = threadPool
+    public init(pool: PasswordHashingPool, cost: Int) {
+        self.pool = pool
         self.cost = cost
     }
 
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+        return try await pool.run { try Bcrypt.hash(password, cost: cost) }
     }
 
     public func verify(_ password: String, hash: String) async throws -> Bool {
-        try await threadPool.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
+        try await pool.run { (try? Bcrypt.verify(password, created: hash)) ?? false }
     }
 }

@@ -28,7 +28,7 @@ public enum DomainMetrics {
     /// Every `registrations_total` label, declared at zero from start-up (Prometheus guidance:
     /// a series that appears only after its first event breaks `rate()` and alerts on absence).
     static let registrationLabels = [
-        "confirmed", "waitlisted", "replayed", "full", "closed", "already", "not_found", "in_progress", "other",
+        "confirmed", "waitlisted", "replayed", "full", "closed", "already", "not_found", "in_progress", "rate_limited", "other",
     ]
 
     /// Declares every known label set of the domain counters, at zero.
@@ -63,6 +63,7 @@ public enum DomainMetrics {
         case .alreadyRegistered: "already"
         case .notFound: "not_found"
         case .idempotencyRequestInProgress: "in_progress"
+        case .rateLimited: "rate_limited"
         default: "other"
         }
     }

@@ -20,7 +20,7 @@ public struct Problem: Encodable, Sendable {
     }
 
     /// Extra headers a problem carries (`Retry-After`).
-    var retryAfter: Int? = nil
+    public internal(set) var retryAfter: Int? = nil
 
     private enum CodingKeys: String, CodingKey { case type, title, status, detail, code, errors }
 
@@ -50,7 +50,7 @@ extension Problem {
                       detail: "The email or password is incorrect.")
         case .rateLimited(let seconds):
             self.init(status: .tooManyRequests, code: "rate_limited", title: "Too many attempts",
-                      detail: "Too many failed logins. Try again in \(seconds) seconds.")
+                      detail: "Too many attempts from you in a short time. Try again in \(seconds) seconds.")
             retryAfter = seconds
         case .unauthenticated:
             self.init(status: .unauthorized, code: "unauthorized", title: "Authentication required",
@@ -82,7 +82,7 @@ extension Problem {
                       detail: "This Idempotency-Key was already used for a different request.")
         case .temporarilyUnavailable(let seconds):
             self.init(status: .serviceUnavailable, code: "temporarily_unavailable", title: "Temporarily unavailable",
-                      detail: "A service this request needs is unavailable; please retry shortly.")
+                      detail: "A service this request needs is unavailable or busy; please retry shortly.")
             retryAfter = seconds
         case .idempotencyRequestInProgress(let seconds):
             self.init(status: .conflict, code: "idempotency_request_in_progress", title: "Request in progress",

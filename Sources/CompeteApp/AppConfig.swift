@@ -1,3 +1,4 @@
+import CompeteCore
 import CompeteJobs
 import CompeteRedis
 import Foundation
@@ -37,9 +38,23 @@ public struct AppConfig: Sendable {
     /// The one origin whose browser scripts may call the API (CORS).
     public var corsOrigin: String?
     public var bcryptCost: Int = 10
+    /// Password hashing's own threads (default: one per core) and how many hashes may wait
+    /// for them before the next is refused with 503 (`PasswordHashingPool`).
+    public var bcryptThreads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var bcryptQueue: Int = 64
     public var dbPoolSize: Int = 4
-    public var loginMaxFailures: Int = 5
-    public var loginWindow: TimeInterval = 15 * 60
+    /// Login, sign-up and registration budgets (docs/security.md).
+    public var rateLimits = RateLimits()
+    /// The login budgets' shared window (`LOGIN_WINDOW_SECONDS`).
+    public var loginWindow: TimeInterval {
+        get { rateLimits.loginPerAccount.window }
+        set { rateLimits.loginPerAccount.window = newValue; rateLimits.loginPerAddress.window = newValue }
+    }
+    /// Failed logins per email + client address (`LOGIN_MAX_FAILURES`).
+    public var loginMaxFailures: Int {
+        get { rateLimits.loginPerAccount.limit }
+        set { rateLimits.loginPerAccount.limit = newValue }
+    }
     public var idempotencyLease: TimeInterval = 30
     public var jobMaxAttempts: Int = 5
     public var jobBackoffBase: TimeInterval = 2
@@ -132,9 +147,24 @@ public struct AppConfig: Sendable {
         }
         config.corsOrigin = env["CORS_ORIGIN"].flatMap { $0.isEmpty ? nil : $0 }
         config.bcryptCost = try reader.int("BCRYPT_COST", default: config.bcryptCost, in: 4...16)
+        // Cheap hashes are for tests and benchmarks; in production they make a stolen
+        // database's passwords cheap to crack.
+        if config.isProduction, config.bcryptCost < 10 {
+            throw Invalid(description: "BCRYPT_COST must be at least 10 when APP_ENV=production; got \(config.bcryptCost)")
+        }
+        config.bcryptThreads = try reader.int("BCRYPT_THREADS", default: config.bcryptThreads, in: 1...64)
+        config.bcryptQueue = try reader.int("BCRYPT_QUEUE", default: config.bcryptQueue, in: 0...10_000)
         config.dbPoolSize = try reader.int("DB_POOL_SIZE", default: config.dbPoolSize, in: 1...100)
         config.loginMaxFailures = try reader.int("LOGIN_MAX_FAILURES", default: config.loginMaxFailures, in: 1...1000)
         config.loginWindow = TimeInterval(try reader.int("LOGIN_WINDOW_SECONDS", default: Int(config.loginWindow), in: 1...86400))
+        config.rateLimits.loginPerAddress.limit = try reader.int(
+            "LOGIN_ADDRESS_MAX", default: config.rateLimits.loginPerAddress.limit, in: 1...1_000_000)
+        config.rateLimits.signupPerAddress.limit = try reader.int(
+            "SIGNUP_ADDRESS_MAX", default: config.rateLimits.signupPerAddress.limit, in: 1...1_000_000)
+        config.rateLimits.signupPerAddress.window = TimeInterval(try reader.int(
+            "SIGNUP_WINDOW_SECONDS", default: Int(config.rateLimits.signupPerAddress.window), in: 1...86400))
+        config.rateLimits.registrationsPerUser.limit = try reader.int(
+            "REGISTRATION_MAX_PER_MINUTE", default: config.rateLimits.registrationsPerUser.limit, in: 1...1_000_000)
         config.idempotencyLease = TimeInterval(try reader.int("IDEMPOTENCY_LEASE_SECONDS", default: Int(config.idempotencyLease), in: 1...30))
         config.jobMaxAttempts = try reader.int("JOB_MAX_ATTEMPTS", default: config.jobMaxAttempts, in: 1...100)
         config.jobBackoffBase = try reader.double("JOB_BACKOFF_BASE_MS", default: config.jobBackoffBase * 1000, in: 0...3_600_000) / 1000

@@ -37,7 +37,7 @@ enum DemoData {
         var created = 0
         for demo in users {
             do {
-                _ = try await auth.signup(SignupInput(name: demo.name, email: demo.email, password: password, role: demo.role.rawValue))
+                _ = try await auth.signup(SignupInput(name: demo.name, email: demo.email, password: password, role: demo.role.rawValue), client: nil)
                 created += 1
             } catch DomainError.emailTaken {
                 continue

@@ -41,13 +41,15 @@ public struct MiniCompete: Sendable {
         if let writer { app.lifecycle.use(SQLiteWriterShutdown(writer: writer)) }
         let context = SQLContext(database: app.db, sqliteWriter: writer)
         let users = SQLUserStore(context: context)
-        let hasher = BcryptPasswordHasher(threadPool: app.threadPool, cost: config.bcryptCost)
-        let throttle = LoginThrottlePolicy(maxFailures: config.loginMaxFailures, window: config.loginWindow)
+        let hashing = PasswordHashingPool(threads: config.bcryptThreads, queueLimit: config.bcryptQueue)
+        app.lifecycle.use(PasswordHashingShutdown(pool: hashing))
+        let hasher = BcryptPasswordHasher(pool: hashing, cost: config.bcryptCost)
         let redis = config.redis.map { RedisClient(configuration: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) }
         if let redis { app.lifecycle.use(RedisShutdown(client: redis)) }
-        let limiter: any LoginRateLimiter = redis.map {
-            RedisLoginRateLimiter(redis: $0, policy: throttle, logger: app.logger, keyPrefix: config.redisNamespace.login)
-        } ?? InMemoryLoginRateLimiter(policy: throttle)
+        let counter: any AttemptCounter = redis.map {
+            RedisAttemptCounter(redis: $0, logger: app.logger, keyPrefix: config.redisNamespace.rateLimits)
+        } ?? InMemoryAttemptCounter()
+        let limiter = RateLimiter(counter: counter, limits: config.rateLimits)
         let revocations = TokenRevocations(
             store: SQLTokenVersionStore(context: context), refreshInterval: config.tokenRevocationRefresh,
             retention: config.jwtTTL, now: effects.now
@@ -68,7 +70,7 @@ public struct MiniCompete: Sendable {
         )
         let registrations = RegistrationService(
             registrations: SQLRegistrationStore(context: context), idempotency: idempotency, effects: effects,
-            observe: DomainMetrics.registration
+            limiter: limiter, observe: DomainMetrics.registration
         )
         let mailbox = SQLMailbox(context: context)
         let queue: any JobQueue = redis.map {
@@ -169,6 +171,15 @@ struct SQLiteWriterShutdown: LifecycleHandler {
 
     func shutdownAsync(_ application: Application) async {
         await writer.close()
+    }
+}
+
+/// Stops password hashing's threads when the application shuts down (after every role).
+struct PasswordHashingShutdown: LifecycleHandler {
+    let pool: PasswordHashingPool
+
+    func shutdownAsync(_ application: Application) async {
+        await pool.shutdown()
     }
 }
 

@@ -18,15 +18,16 @@ public struct SignupInput: Sendable {
 public struct AuthService: Sendable {
     let users: any UserStore
     let hasher: any PasswordHasher
-    let limiter: any LoginRateLimiter
+    let limiter: RateLimiter
     let revocations: TokenRevocations
     let effects: Effects
 
-    /// Verified when an email is unknown so that both failures take the same time.
+    /// Verified when an email is unknown (or the password impossible) so that every failure
+    /// takes the same time.
     private let decoyHash: String
 
     public init(
-        users: any UserStore, hasher: any PasswordHasher, limiter: any LoginRateLimiter, revocations: TokenRevocations,
+        users: any UserStore, hasher: any PasswordHasher, limiter: RateLimiter, revocations: TokenRevocations,
         effects: Effects, decoyHash: String
     ) {
         self.users = users
@@ -37,17 +38,19 @@ public struct AuthService: Sendable {
         self.decoyHash = decoyHash
     }
 
-    public func signup(_ input: SignupInput) async throws -> User {
+    /// Creates an account. `client` is the caller's address, whose sign-up budget the attempt
+    /// spends once the input is valid (invalid input costs us nothing); nil for trusted
+    /// in-process callers (seeding).
+    public func signup(_ input: SignupInput, client: String?) async throws -> User {
         var errors: [FieldError] = []
         let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1–100 characters")) } else if Text.hasControlCharacters(name) {
-            errors.append(FieldError("name", "must not contain control characters"))
+        if name.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1–100 characters")) } else if Text.hasControlCharacters(name, allowing: Text.joiners) {
+            errors.append(FieldError("name", "must not contain control or invisible formatting characters"))
         }
-        let email = Self.normalizeEmail(input.email ?? "")
-        if !Self.isPlausibleEmail(email) { errors.append(FieldError("email", "must be a valid email address")) }
+        let email = Credentials.normalizeEmail(input.email ?? "")
+        if !Credentials.isPlausibleEmail(email) { errors.append(FieldError("email", "must be a valid email address of at most \(Credentials.maxEmailBytes) characters")) }
         let password = input.password ?? ""
-        if password.count < 8 { errors.append(FieldError("password", "must be at least 8 characters")) }
-        if password.utf8.count > 72 { errors.append(FieldError("password", "must be at most 72 bytes")) }
+        if let problem = Credentials.passwordProblem(password) { errors.append(FieldError("password", problem)) }
         var role = Role.participant
         if let raw = input.role {
             if let parsed = Role(lenient: raw) { role = parsed } else {
@@ -56,26 +59,53 @@ public struct AuthService: Sendable {
         }
         guard errors.isEmpty else { throw DomainError.validation(errors) }
 
+        let budget: [(RateLimiter.Key, Budget)] = client.map { [(.signupAddress(client: $0), limiter.limits.signupPerAddress)] } ?? []
+        if !budget.isEmpty { try await limiter.spend(budget, now: effects.now()) }
+        let passwordHash: String
+        do {
+            passwordHash = try await hasher.hash(password)
+        } catch {
+            // Refused before any account was attempted (hashing saturated): not an attempt.
+            await limiter.refund(budget.map { $0.0 })
+            throw error
+        }
         let user = User(id: effects.makeID(), name: name, email: email, role: role, createdAt: effects.now())
-        try await users.create(NewUser(user: user, passwordHash: try await hasher.hash(password)))
+        try await users.create(NewUser(user: user, passwordHash: passwordHash))
         return user
     }
 
-    /// Checks credentials. `client` identifies the caller (its address) for rate limiting, which
-    /// counts failures per email + client.
+    /// Checks credentials. `client` is the caller's address. Every attempt is counted before
+    /// the password is verified, against the email + client budget and the client's budget
+    /// across all emails (spraying); a success resets the first and takes its attempt back
+    /// from the second, so only failures use them up.
     public func login(email rawEmail: String, password: String, client: String) async throws -> User {
-        let email = Self.normalizeEmail(rawEmail)
-        let throttleKey = "\(email)|\(client)"
-        if let wait = try await limiter.blockedFor(throttleKey, now: effects.now()) {
-            throw DomainError.rateLimited(retryAfterSeconds: wait)
+        let email = Credentials.normalizeEmail(rawEmail)
+        guard email.utf8.count <= Credentials.maxEmailBytes else {
+            throw DomainError.invalid("email", "must be at most \(Credentials.maxEmailBytes) characters")
         }
-        let found = try await users.credentials(email: email)
-        let valid = try await hasher.verify(password, hash: found?.passwordHash ?? decoyHash)
-        guard let found, valid else {
-            try await limiter.recordFailure(throttleKey, now: effects.now())
-            throw DomainError.invalidCredentials
+        let account = RateLimiter.Key.loginAccount(email: email, client: client)
+        let address = RateLimiter.Key.loginAddress(client: client)
+        try await limiter.spend([(account, limiter.limits.loginPerAccount), (address, limiter.limits.loginPerAddress)], now: effects.now())
+
+        let found: (user: User, passwordHash: String)?
+        let valid: Bool
+        do {
+            // An impossible email or password never reaches the store (PostgreSQL refuses a NUL
+            // in text) nor bcrypt's verdict; the decoy keeps the time the same.
+            if Text.hasControlCharacters(email) || Credentials.isImpossiblePassword(password) {
+                found = nil
+            } else {
+                found = try await users.credentials(email: email)
+            }
+            valid = try await hasher.verify(password, hash: found?.passwordHash ?? decoyHash)
+        } catch {
+            // Nothing was verified (hashing saturated, the database down): not a guess.
+            await limiter.refund([account, address])
+            throw error
         }
-        try await limiter.reset(throttleKey)
+        guard let found, valid else { throw DomainError.invalidCredentials }
+        await limiter.reset(account)
+        await limiter.refund([address])
         return found.user
     }
 
@@ -90,18 +120,5 @@ public struct AuthService: Sendable {
     public func user(for principal: Principal) async throws -> User {
         guard let user = try await users.find(id: principal.userId) else { throw DomainError.unauthenticated }
         return user
-    }
-
-    static func normalizeEmail(_ raw: String) -> String {
-        raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
-
-    /// Deliberately simple: one `@`, a non-empty local part, a dotted domain, no spaces.
-    static func isPlausibleEmail(_ email: String) -> Bool {
-        guard email.count <= 254, !email.contains(where: { $0.isWhitespace }) else { return false }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
     }
 }

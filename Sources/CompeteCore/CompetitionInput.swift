@@ -87,13 +87,13 @@ public struct CompetitionContent: Sendable, Equatable {
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || trimmed.count > Self.maxTitle {
             errors.append(FieldError("title", "must be 1–\(Self.maxTitle) characters"))
-        } else if Text.hasControlCharacters(trimmed) {
-            errors.append(FieldError("title", "must not contain control characters"))
+        } else if Text.hasControlCharacters(trimmed, allowing: Text.joiners) {
+            errors.append(FieldError("title", "must not contain control or invisible formatting characters"))
         }
         if description.count > Self.maxDescription {
             errors.append(FieldError("description", "must be at most \(Self.maxDescription) characters"))
-        } else if Text.hasControlCharacters(description, allowing: Text.lineBreaksAndTabs) {
-            errors.append(FieldError("description", "must not contain control characters other than line breaks and tabs"))
+        } else if Text.hasControlCharacters(description, allowing: Text.multiLine) {
+            errors.append(FieldError("description", "must not contain control or invisible formatting characters other than line breaks and tabs"))
         }
         if case .failure(let failure) = Tags.normalizeList(tags) {
             errors.append(FieldError("tags", failure.message))

@@ -1,7 +1,7 @@
 import Foundation
 
 // The storage and infrastructure the services need, as small protocols. CompeteStore implements
-// them in SQL; CompeteRedis backs the login throttle and the in-flight idempotency locks.
+// them in SQL; CompeteRedis backs the attempt counters (RateLimit.swift) and the in-flight idempotency locks.
 
 public protocol UserStore: Sendable {
     /// Stores a new user; throws `DomainError.emailTaken` when the email is in use.
@@ -82,17 +82,11 @@ public protocol TokenVersionStore: Sendable {
     func revocations(since: Date) async throws -> [TokenRevocation]
 }
 
+/// Bcrypt, run where it cannot hold up anything else. Either call may throw
+/// `temporarilyUnavailable` at once when hashing is saturated, instead of queueing.
 public protocol PasswordHasher: Sendable {
     func hash(_ password: String) async throws -> String
     func verify(_ password: String, hash: String) async throws -> Bool
-}
-
-/// Counts failed logins per key (email + client address).
-public protocol LoginRateLimiter: Sendable {
-    /// Seconds to wait when the key is blocked, nil when an attempt may proceed.
-    func blockedFor(_ key: String, now: Date) async throws -> Int?
-    func recordFailure(_ key: String, now: Date) async throws
-    func reset(_ key: String) async throws
 }
 
 /// The clock, identifier and randomness sources, injected so tests are deterministic.

@@ -5,20 +5,29 @@ public struct RegistrationService: Sendable {
     let registrations: any RegistrationStore
     let idempotency: IdempotencyService
     let effects: Effects
+    /// Spends each user's registrations-per-minute budget; nil: no cap.
+    let limiter: RateLimiter?
     /// Told how every registration attempt ended, however it came in (metrics).
     let observe: @Sendable (Result<Idempotent<RegistrationOutcome>, any Error>) -> Void
 
     public init(
-        registrations: any RegistrationStore, idempotency: IdempotencyService, effects: Effects,
+        registrations: any RegistrationStore, idempotency: IdempotencyService, effects: Effects, limiter: RateLimiter? = nil,
         observe: @escaping @Sendable (Result<Idempotent<RegistrationOutcome>, any Error>) -> Void = { _ in }
     ) {
         self.registrations = registrations
         self.idempotency = idempotency
         self.effects = effects
+        self.limiter = limiter
         self.observe = observe
     }
 
     /// Claims a seat or a waitlist place for `principal`, once per idempotency key.
+    ///
+    /// Every attempt that reaches the store spends one of the user's registrations per minute
+    /// (seat hoarding: one script, many competitions), refusals included. The budget is spent
+    /// inside the idempotent work, so a replayed answer, a reused key (422) and a duplicate in
+    /// flight (409) cost nothing: they do no work. An attempt refused by the budget stores
+    /// nothing and releases its key, so the same key may be retried after `Retry-After`.
     public func register(
         _ principal: Principal, competitionId: UUID, idempotency call: IdempotencyCall? = nil
     ) async throws -> Idempotent<RegistrationOutcome> {
@@ -27,7 +36,12 @@ public struct RegistrationService: Sendable {
                 throw DomainError.forbidden("only participants may register for competitions")
             }
             let answer = try await idempotency.run(call, userId: principal.userId) { lease in
-                try await registrations.register(
+                if let limiter {
+                    try await limiter.spend(
+                        [(.registrations(userId: principal.userId), limiter.limits.registrationsPerUser)], now: effects.now()
+                    )
+                }
+                return try await registrations.register(
                     userId: principal.userId, competitionId: competitionId, registrationId: effects.makeID(),
                     now: effects.now(), lease: lease
                 )

@@ -15,8 +15,9 @@ public struct RedisNamespace: Sendable, Hashable, CustomStringConvertible {
     /// In-flight `Idempotency-Key` locks (``RedisIdempotencyStore``).
     public var idempotency: String { prefix + "idem:" }
 
-    /// Login failure counters (``RedisLoginRateLimiter``).
-    public var login: String { prefix + "login:" }
+    /// Attempt counters of the rate limits (``RedisAttemptCounter``): logins, sign-ups,
+    /// registrations per user.
+    public var rateLimits: String { prefix + "rate:" }
 
     public var description: String { prefix }
 }

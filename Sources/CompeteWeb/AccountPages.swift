@@ -38,16 +38,15 @@ struct AccountPages: RouteCollection {
         let next = LocalPath.safe(form.next)
         let email = form.email ?? ""
         do {
-            let user = try await services.auth.login(
-                email: email, password: form.password ?? "", client: req.remoteAddress?.ipAddress ?? "unknown"
-            )
+            let user = try await services.auth.login(email: email, password: form.password ?? "", client: req.clientAddress)
             let response = Flash(kind: .success, message: "Welcome back, \(user.name).").redirect(to: next)
             try await session.signIn(user, on: response)
             return response
         } catch let error as DomainError {
-            let status: HTTPResponseStatus = if case .rateLimited = error { .tooManyRequests } else { .unauthorized }
-            let page = LoginPage(email: email, next: next, error: Problem(error).detail)
-            return try await renderer.render(req, "login", title: "Log in", page, status: status)
+            let problem = Problem(error)
+            let page = LoginPage(email: email, next: next, error: problem.detail)
+            return try await renderer.render(req, "login", title: "Log in", page, status: HTTPResponseStatus(statusCode: problem.status))
+                .retrying(after: problem)
         }
     }
 
@@ -56,6 +55,7 @@ struct AccountPages: RouteCollection {
         let email: String
         let organizer: Bool
         let errors: [String: String]
+        var error = ""
     }
 
     struct SignupForm: Content {
@@ -74,7 +74,7 @@ struct AccountPages: RouteCollection {
         do {
             let user = try await services.auth.signup(SignupInput(
                 name: form.name, email: form.email, password: form.password, role: form.role ?? "participant"
-            ))
+            ), client: req.clientAddress)
             let response = Flash(kind: .success, message: "Welcome to Mini Compete, \(user.name)!")
                 .redirect(to: (user.role == .organizer ? SiteURL.organizerDashboard : SiteURL.home).path)
             try await session.signIn(user, on: response)
@@ -82,8 +82,14 @@ struct AccountPages: RouteCollection {
         } catch let error as DomainError {
             var errors = fieldErrors(error)
             if error == .emailTaken { errors["email"] = "An account with this email already exists. Log in instead?" }
-            let page = SignupPage(name: form.name ?? "", email: form.email ?? "", organizer: form.role == "organizer", errors: errors)
-            return try await renderer.render(req, "signup", title: "Sign up", page, status: error == .emailTaken ? .conflict : .badRequest)
+            let problem = Problem(error)
+            // Not about a field (too many sign-ups, hashing busy): said above the form.
+            let general = errors.isEmpty && error != .emailTaken ? problem.detail : ""
+            let page = SignupPage(
+                name: form.name ?? "", email: form.email ?? "", organizer: form.role == "organizer", errors: errors, error: general
+            )
+            return try await renderer.render(req, "signup", title: "Sign up", page, status: HTTPResponseStatus(statusCode: problem.status))
+                .retrying(after: problem)
         }
     }
 
@@ -97,5 +103,13 @@ struct AccountPages: RouteCollection {
         let response = Flash(kind: .info, message: "You are logged out.").redirect(to: SiteURL.home.path)
         session.signOut(response)
         return response
+    }
+}
+
+extension Response {
+    /// Carries a refused page's `Retry-After` (too many attempts, hashing busy), as the API does.
+    func retrying(after problem: Problem) -> Response {
+        if let seconds = problem.retryAfter { headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
+        return self
     }
 }

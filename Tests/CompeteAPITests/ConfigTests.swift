@@ -1,4 +1,5 @@
 @testable import CompeteApp
+import CompeteCore
 import CompeteRedis
 import Foundation
 import Logging
@@ -24,11 +25,47 @@ import Testing
         }
     }
 
+    /// Cheap hashes are for tests and benchmarks: production refuses to start with them.
+    @Test func productionNeedsABcryptCostOfAtLeast10() throws {
+        #expect(try AppConfig.fromEnvironment([:]).bcryptCost == 10)
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "production", "BCRYPT_COST": "10"]).bcryptCost == 10)
+        #expect(try AppConfig.fromEnvironment(["BCRYPT_COST": "4"]).bcryptCost == 4)
+        do {
+            _ = try AppConfig.fromEnvironment(["APP_ENV": "production", "BCRYPT_COST": "9"])
+            Issue.record("a production cost of 9 was accepted")
+        } catch let error as AppConfig.Invalid {
+            #expect(error.description.contains("BCRYPT_COST must be at least 10 when APP_ENV=production"))
+        }
+        let pool = try AppConfig.fromEnvironment(["BCRYPT_THREADS": "1", "BCRYPT_QUEUE": "0"])
+        #expect(pool.bcryptThreads == 1 && pool.bcryptQueue == 0)
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["BCRYPT_THREADS": "0"]) }
+    }
+
+    @Test func rateLimitSettings() throws {
+        let defaults = try AppConfig.fromEnvironment([:])
+        #expect(defaults.rateLimits == RateLimits())
+        #expect(defaults.rateLimits.loginPerAccount == Budget(limit: 5, window: 900))
+        #expect(defaults.rateLimits.loginPerAddress == Budget(limit: 50, window: 900))
+        #expect(defaults.rateLimits.signupPerAddress == Budget(limit: 20, window: 3600))
+        #expect(defaults.rateLimits.registrationsPerUser == Budget(limit: 10, window: 60))
+        let set = try AppConfig.fromEnvironment([
+            "LOGIN_MAX_FAILURES": "3", "LOGIN_WINDOW_SECONDS": "60", "LOGIN_ADDRESS_MAX": "7", "SIGNUP_ADDRESS_MAX": "2",
+            "SIGNUP_WINDOW_SECONDS": "30", "REGISTRATION_MAX_PER_MINUTE": "4",
+        ])
+        #expect(set.rateLimits.loginPerAccount == Budget(limit: 3, window: 60))
+        #expect(set.rateLimits.loginPerAddress == Budget(limit: 7, window: 60))
+        #expect(set.rateLimits.signupPerAddress == Budget(limit: 2, window: 30))
+        #expect(set.rateLimits.registrationsPerUser == Budget(limit: 4, window: 60))
+        for bad in [["LOGIN_ADDRESS_MAX": "0"], ["SIGNUP_ADDRESS_MAX": "many"], ["REGISTRATION_MAX_PER_MINUTE": "-1"]] {
+            #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(bad) }
+        }
+    }
+
     @Test func oneRedisNamespaceForEveryKey() throws {
         let defaults = try AppConfig.fromEnvironment([:]).redisNamespace
-        #expect(defaults.jobs == "mc:jobs:" && defaults.idempotency == "mc:idem:" && defaults.login == "mc:login:")
+        #expect(defaults.jobs == "mc:jobs:" && defaults.idempotency == "mc:idem:" && defaults.rateLimits == "mc:rate:")
         let shared = try AppConfig.fromEnvironment(["REDIS_NAMESPACE": "staging:"]).redisNamespace
-        #expect(shared.jobs == "staging:jobs:" && shared.idempotency == "staging:idem:" && shared.login == "staging:login:")
+        #expect(shared.jobs == "staging:jobs:" && shared.idempotency == "staging:idem:" && shared.rateLimits == "staging:rate:")
         for bad in [["REDIS_NAMESPACE": "has space:"], ["REDIS_KEY_PREFIX": "mc:jobs:"]] {
             #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(bad) }
         }

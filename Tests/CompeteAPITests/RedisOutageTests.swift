@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// With Redis configured but down: health says so (503), requests that do not need Redis keep
-/// working, logins fail open, and idempotent requests are refused with a retryable 503.
+/// working, logins are counted in process memory, and idempotent requests are refused with a retryable 503.
 @Suite struct RedisOutageTests {
     @Test func requestsThatDoNotNeedRedisKeepWorking() async throws {
         try await withServer(.sqlite, configure: {
@@ -18,7 +18,7 @@ import Testing
             let id = try await server.createCompetition(by: organizer)
             #expect(try await server.request(.GET, "/api/competitions").status == 200)
             let login = try await server.request(.POST, "/api/auth/login", json: ["email": organizer.email, "password": "password123"])
-            #expect(login.status == 200, "the login throttle fails open")
+            #expect(login.status == 200, "the login budgets count in process memory instead")
 
             let user = try await server.signup()
             #expect(try await server.register(user, for: id).status == 201, "no key: no Redis needed")

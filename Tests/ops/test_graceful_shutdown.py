@@ -25,7 +25,7 @@ API = f"http://127.0.0.1:{API_PORT}"
 
 def start(data_dir, **extra):
     env = dict(os.environ, DATA_DIR=data_dir, API_PORT=str(API_PORT), WEB_PORT=str(WEB_PORT), BCRYPT_COST="4",
-               SEED_DEMO_DATA="false", LOG_LEVEL="warning", WORKER_POLL_MS="50", **extra)
+               SIGNUP_ADDRESS_MAX="100000", SEED_DEMO_DATA="false", LOG_LEVEL="warning", WORKER_POLL_MS="50", **extra)
     env.pop("DATABASE_URL", None)
     log = open(pathlib.Path(data_dir) / "server.log", "ab")
     process = subprocess.Popen([BINARY, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)

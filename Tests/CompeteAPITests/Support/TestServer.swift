@@ -51,6 +51,13 @@ final class TestServer: Sendable {
         config.jwtSecret = jwtSecret
         config.logLevel = .error
         config.dbPoolSize = 3
+        // Every test client is one address signing up, logging in and registering far more
+        // than a person would: the budgets are set high here and SecurityAuthTests sets the
+        // ones it tests. The same for the hashing queue: storms sign up hundreds at once.
+        config.rateLimits.signupPerAddress.limit = 100_000
+        config.rateLimits.loginPerAddress.limit = 100_000
+        config.rateLimits.registrationsPerUser.limit = 100_000
+        config.bcryptQueue = 10_000
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-test-\(UUID().uuidString)")
         config.dataDir = directory.path
         var dropDatabase: (@Sendable () async throws -> Void)?
