@@ -28,7 +28,7 @@ WITH lease AS (
   WHERE user_id = ('00000000-0000-4000-8000-' || lpad(to_hex(CAST(:u AS bigint)), 12, '0'))::uuid
     AND key = 'pgbench-' || CAST(:tag AS text) || '-' || CAST(:u AS text)
     AND lease_token = ('00000000-0000-4000-9000-' || lpad(to_hex(CAST(:u AS bigint)), 12, '0'))::uuid
-    AND response_status IS NULL
+    AND outcome IS NULL
   FOR UPDATE
 ), seat AS (
   UPDATE competitions SET registered_count = registered_count + 1
@@ -50,8 +50,7 @@ WITH lease AS (
   RETURNING id
 )
 UPDATE idempotency_keys
-SET response_status = 201, response_content_type = 'application/json',
-    response_body = convert_to(E'{"competitionId"\x3a"0b5a4ad4-4d2e-4c1b-9a57-3f0f7e1f2a10","registeredAt"\x3a"2026-01-01T00\x3a00\x3a00Z","registrationId"\x3a"5c0e8f0e-7d39-4d8f-bb0a-2f7b9c3d1e42","status"\x3a"confirmed"}', 'UTF8')
+SET outcome = convert_to(E'{"confirmed"\x3a{"_0"\x3a{"competitionId"\x3a"0B5A4AD4-4D2E-4C1B-9A57-3F0F7E1F2A10","registeredAt"\x3a788918400.123456,"registrationId"\x3a"5C0E8F0E-7D39-4D8F-BB0A-2F7B9C3D1E42","status"\x3a"confirmed"}}}', 'UTF8')
 WHERE user_id = ('00000000-0000-4000-8000-' || lpad(to_hex(CAST(:u AS bigint)), 12, '0'))::uuid
   AND key = 'pgbench-' || CAST(:tag AS text) || '-' || CAST(:u AS text)
   AND EXISTS (SELECT 1 FROM box)

@@ -20,6 +20,8 @@ extension APIClient {
     private struct Items: Decodable {
         struct Item: Decodable { let status: String }
         let items: [Item]
+        /// Absent before the list was paged (a baseline binary answers everything at once).
+        let total: Int?
     }
 
     /// `registeredCount` as the API reports it.
@@ -27,9 +29,18 @@ extension APIClient {
         try await expect(200, try request(.GET, "/competitions/\(competitionId)"), as: CompetitionState.self).registeredCount
     }
 
-    /// Confirmed registrations in the organizer's registrants list (read from the table itself).
+    /// Confirmed registrations in the organizer's registrants list (read from the table itself),
+    /// page by page.
     func confirmedRegistrants(_ competitionId: String, organizer: Fixtures.Account) async throws -> Int {
-        let request = try request(.GET, "/competitions/\(competitionId)/registrations", token: organizer.token)
-        return try await expect(200, request, as: Items.self).items.filter { $0.status == "confirmed" }.count
+        var confirmed = 0
+        var seen = 0
+        for page in 1... {
+            let path = "/competitions/\(competitionId)/registrations?page=\(page)&limit=1000"
+            let answer = try await expect(200, try request(.GET, path, token: organizer.token), as: Items.self)
+            confirmed += answer.items.filter { $0.status == "confirmed" }.count
+            seen += answer.items.count
+            guard let total = answer.total, seen < total, !answer.items.isEmpty else { return confirmed }
+        }
+        return confirmed
     }
 }
