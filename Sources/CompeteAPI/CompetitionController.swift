@@ -92,17 +92,18 @@ enum CompetitionQueryParser {
     static func parse(_ req: Request) throws -> CompetitionQuery {
         var errors: [FieldError] = []
         var query = CompetitionQuery()
-        query.search = req.query[String.self, at: "search"]
-        if let tags = req.query[String.self, at: "tags"] {
+        let parameters = req.queryParameters
+        query.search = parameters["search"]
+        if let tags = parameters["tags"] {
             query.tags = tags.split(separator: ",").map(String.init)
         }
-        if let raw = req.query[String.self, at: "status"], !raw.isEmpty {
+        if let raw = parameters["status"], !raw.isEmpty {
             if let status = CompetitionStatus(rawValue: raw.lowercased()) { query.status = status } else {
                 errors.append(FieldError("status", "must be open, full or closed"))
             }
         }
         do {
-            let page = try req.pageRequest(defaultLimit: query.limit)
+            let page = try parameters.pageRequest(defaultLimit: query.limit)
             (query.page, query.limit) = (page.page, page.limit)
         } catch let DomainError.validation(pageErrors) {
             errors += pageErrors

@@ -5,10 +5,17 @@ extension Request {
     /// `?page=&limit=` as whole numbers (the service checks their ranges); each one that is not
     /// a whole number is reported by name.
     func pageRequest(defaultLimit: Int) throws -> PageRequest {
+        try queryParameters.pageRequest(defaultLimit: defaultLimit)
+    }
+}
+
+extension QueryParameters {
+    /// `page` and `limit` as whole numbers, each one that is not reported by name.
+    func pageRequest(defaultLimit: Int) throws -> PageRequest {
         var errors: [FieldError] = []
         var request = PageRequest(limit: defaultLimit)
         for (name, keyPath) in [("page", \PageRequest.page), ("limit", \PageRequest.limit)] {
-            guard let raw = query[String.self, at: name] else { continue }
+            guard let raw = self[name] else { continue }
             if let value = Int(raw) { request[keyPath: keyPath] = value } else {
                 errors.append(FieldError(name, "must be a whole number"))
             }
