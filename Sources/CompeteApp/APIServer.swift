@@ -14,19 +14,11 @@ public struct APIServer: Service, CustomStringConvertible {
     public var description: String { "API" }
 
     public func run() async throws {
-        do {
+        try await boundPort.serve("API", logger: app.logger, url: { "http://\(host):\($0)/api" }) {
             try await app.server.start(address: .hostname(host, port: port))
-        } catch {
-            boundPort.settle(.failure(error))
-            throw error
+            return app.http.server.shared.localAddress?.port ?? port
+        } stop: {
+            await app.server.shutdown()
         }
-        let listening = app.http.server.shared.localAddress?.port ?? port
-        boundPort.settle(.success(listening))
-        app.logger.notice("API listening", metadata: ["url": "http://\(host):\(listening)/api"])
-        // Cancellation (another role failed) ends the wait too; either way, stop cleanly.
-        try? await gracefulShutdown()
-        app.logger.notice("API stopping: finishing requests in flight")
-        await app.server.shutdown()
-        app.logger.notice("API stopped")
     }
 }

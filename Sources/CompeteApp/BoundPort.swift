@@ -1,3 +1,5 @@
+import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// The port a server actually bound, for whoever has to wait for it: tests bind port 0 and need
@@ -38,5 +40,29 @@ public final class BoundPort: Sendable {
             return waiters
         }
         for waiter in waiters { waiter.resume(with: result) }
+    }
+}
+
+extension BoundPort {
+    /// What the API and the web UI servers do as services: start (`start` returns the port it
+    /// listens on), settle this port, wait for graceful shutdown (or cancellation: another role
+    /// failed), then stop accepting and finish the requests in flight (`stop`).
+    func serve(
+        _ name: String, logger: Logger, url: (Int) -> String,
+        start: () async throws -> Int, stop: () async throws -> Void
+    ) async throws {
+        let listening: Int
+        do {
+            listening = try await start()
+        } catch {
+            settle(.failure(error))
+            throw error
+        }
+        settle(.success(listening))
+        logger.notice("\(name) listening", metadata: ["url": "\(url(listening))"])
+        try? await gracefulShutdown()
+        logger.notice("\(name) stopping: finishing requests in flight")
+        try await stop()
+        logger.notice("\(name) stopped")
     }
 }

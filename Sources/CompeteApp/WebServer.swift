@@ -18,21 +18,16 @@ public struct WebServer: Service, CustomStringConvertible {
     public var description: String { "web UI" }
 
     public func run() async throws {
-        let web: Application
-        do {
-            web = try await start()
-        } catch {
-            boundPort.settle(.failure(error))
-            throw error
+        var web: Application?
+        try await boundPort.serve("web UI", logger: app.logger, url: { "http://\(host):\($0)" }) {
+            let started = try await start()
+            web = started
+            return started.http.server.shared.localAddress?.port ?? port
+        } stop: {
+            guard let web else { return }
+            await web.server.shutdown()
+            try await web.asyncShutdown()
         }
-        let listening = web.http.server.shared.localAddress?.port ?? port
-        boundPort.settle(.success(listening))
-        app.logger.notice("web UI listening", metadata: ["url": "http://\(host):\(listening)"])
-        try? await gracefulShutdown()
-        app.logger.notice("web UI stopping: finishing requests in flight")
-        await web.server.shutdown()
-        try await web.asyncShutdown()
-        app.logger.notice("web UI stopped")
     }
 
     private func start() async throws -> Application {
