@@ -8,6 +8,8 @@ public struct APIServices: Sendable {
     public let registrations: RegistrationService
     public let idempotency: IdempotencyService
     public let mailbox: MailboxService
+    /// Reminders on or off, signed in or through an email's unsubscribe link.
+    public let mailPreferences: MailPreferencesService
     public let tokens: TokenService
     public let effects: Effects
     /// Kept answers of the public competition reads.
@@ -22,8 +24,9 @@ public struct APIServices: Sendable {
     public init(
         auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
         idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
-        publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String
+        publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String, mailPreferences: MailPreferencesService
     ) {
+        self.mailPreferences = mailPreferences
         self.auth = auth
         self.competitions = competitions
         self.registrations = registrations
@@ -61,6 +64,7 @@ public func registerAPI(on app: Application, services: APIServices) throws {
     try api.register(collection: CompetitionController(services: services))
     try api.register(collection: RegistrationController(services: services))
     try api.register(collection: MailboxController(services: services))
+    try api.register(collection: MailPreferencesController(services: services))
     try api.register(collection: HealthController(check: services.health))
     try api.register(collection: DocsController())
 }

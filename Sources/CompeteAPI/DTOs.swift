@@ -183,8 +183,11 @@ struct RegistrantResponse: Encodable {
     let status: RegistrationStatus
     let registeredAt: Date
     let user: Person
+    /// An email about this registration could not be delivered.
+    let deliveryFailed: Bool
 
     init(_ r: Registrant) {
+        deliveryFailed = r.deliveryFailed
         registrationId = r.registrationId.wire
         status = r.status
         registeredAt = r.registeredAt

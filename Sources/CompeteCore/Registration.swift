@@ -102,8 +102,14 @@ public struct Registrant: Sendable, Equatable {
     public let userId: UUID
     public let name: String
     public let email: String
+    /// An email about this registration could not be delivered (refused, or out of attempts).
+    public let deliveryFailed: Bool
 
-    public init(registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String) {
+    public init(
+        registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String,
+        deliveryFailed: Bool = false
+    ) {
+        self.deliveryFailed = deliveryFailed
         self.registrationId = registrationId
         self.status = status
         self.registeredAt = registeredAt

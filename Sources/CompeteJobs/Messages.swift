@@ -8,22 +8,33 @@ public struct RegistrationMailContext: Sendable {
     public let userId: UUID
     public let userName: String
     public let email: String
+    /// The participant still wants reminders (they can turn them off with one click).
+    public let remindersEnabled: Bool
     public let competitionId: UUID
     public let competitionTitle: String
+    public let competitionDescription: String
+    public let organizerName: String
     public let startDate: Date
+    /// When the competition last changed: the calendar entry's DTSTAMP.
+    public let updatedAt: Date
 
     public init(
-        registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String,
-        competitionId: UUID, competitionTitle: String, startDate: Date
+        registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String, remindersEnabled: Bool = true,
+        competitionId: UUID, competitionTitle: String, competitionDescription: String = "", organizerName: String = "",
+        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
         self.registrationId = registrationId
         self.status = status
         self.userId = userId
         self.userName = userName
         self.email = email
+        self.remindersEnabled = remindersEnabled
         self.competitionId = competitionId
         self.competitionTitle = competitionTitle
+        self.competitionDescription = competitionDescription
+        self.organizerName = organizerName
         self.startDate = startDate
+        self.updatedAt = updatedAt
     }
 }
 
@@ -31,10 +42,13 @@ public struct RegistrationMailContext: Sendable {
 public struct MessageLinks: Sendable {
     public let apiBase: String
     public let webBase: String
+    /// The signed token of a user's unsubscribe link; nil leaves reminders without one.
+    let unsubscribeToken: (@Sendable (UUID) -> String)?
 
-    public init(apiBase: String, webBase: String) {
+    public init(apiBase: String, webBase: String, unsubscribeToken: (@Sendable (UUID) -> String)? = nil) {
         self.apiBase = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
         self.webBase = webBase.hasSuffix("/") ? String(webBase.dropLast()) : webBase
+        self.unsubscribeToken = unsubscribeToken
     }
 
     func page(_ c: RegistrationMailContext) -> String {
@@ -44,61 +58,63 @@ public struct MessageLinks: Sendable {
     func calendar(_ c: RegistrationMailContext) -> String {
         SiteURL.apiCalendar(c.competitionId).absolute(on: apiBase)
     }
+
+    /// The one-click (RFC 8058) address, on the web UI: a POST (what the mail client sends)
+    /// turns reminders off, a GET (a person, a link scanner) shows a page that asks first.
+    public func unsubscribeURL(for userId: UUID) -> String? {
+        unsubscribeToken.map { SiteURL.unsubscribe(token: $0(userId)).absolute(on: webBase) }
+    }
 }
 
 public protocol MailContextStore: Sendable {
     func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext?
 }
 
-/// The wording of every message.
-enum Messages {
-    static func confirmation(_ c: RegistrationMailContext, links: MessageLinks) -> MailMessage {
-        MailMessage(kind: .confirmation, userId: c.userId, to: c.email,
-                    subject: "You're registered: \(c.competitionTitle)", body: """
-            Hi \(c.userName),
+/// Builds each message from its template (see ``MailTemplates``). Adding a message kind is a
+/// template pair, a ``MailMessage/Kind`` case and a function here.
+struct Messages {
+    let templates: MailTemplates
+    let links: MessageLinks
 
-            your seat for \(c.competitionTitle) is confirmed. It starts \(when(c.startDate)).
-            Add it to your calendar: \(links.calendar(c))
-
-            Changed your mind? Cancel any time from "My registrations" (\(links.page(c))), or with
-            DELETE \(SiteURL.apiRegistration(c.competitionId).path) — your seat goes to someone else at once.
-
-            Registration \(c.registrationId.uuidString.lowercased())
-            """)
+    func confirmation(_ c: RegistrationMailContext) throws -> MailMessage {
+        let event = CalendarEvent(
+            id: c.competitionId, title: c.competitionTitle, description: c.competitionDescription,
+            organizerName: c.organizerName, startDate: c.startDate, updatedAt: c.updatedAt, pageURL: links.page(c)
+        )
+        return try message(.confirmation, "confirmation", c, calendar: ICalendar.event(event))
     }
 
-    static func promotion(_ c: RegistrationMailContext, links: MessageLinks) -> MailMessage {
-        MailMessage(kind: .promotion, userId: c.userId, to: c.email,
-                    subject: "A seat opened up: \(c.competitionTitle)", body: """
-            Hi \(c.userName),
-
-            good news: a seat freed up and you moved from the waitlist into \(c.competitionTitle).
-            Your registration is confirmed. It starts \(when(c.startDate)).
-            Add it to your calendar: \(links.calendar(c))
-
-            Can't make it after all? Cancel from "My registrations" (\(links.page(c))) so the next person gets the seat.
-            """)
+    func promotion(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.promotion, "promotion", c)
     }
 
-    static func cancellation(_ c: RegistrationMailContext) -> MailMessage {
-        MailMessage(kind: .cancellation, userId: c.userId, to: c.email,
-                    subject: "Registration cancelled: \(c.competitionTitle)", body: """
-            Hi \(c.userName),
-
-            your registration for \(c.competitionTitle) (starting \(when(c.startDate))) is cancelled and your seat released.
-            You can register again while registration is open and seats are left.
-            """)
+    func cancellation(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.cancellation, "cancellation", c)
     }
 
-    static func reminder(_ c: RegistrationMailContext, lastHour: Bool) -> MailMessage {
-        MailMessage(kind: .reminder, userId: c.userId, to: c.email,
-                    subject: lastHour ? "Starting within the hour: \(c.competitionTitle)" : "Starting soon: \(c.competitionTitle)", body: """
-            Hi \(c.userName),
+    func reminder(_ c: RegistrationMailContext, lastHour: Bool) throws -> MailMessage {
+        try message(.reminder, lastHour ? "reminder-last-hour" : "reminder", c, unsubscribeURL: links.unsubscribeURL(for: c.userId))
+    }
 
-            a reminder that \(c.competitionTitle) starts \(when(c.startDate)). Good luck!
-
-            Can't make it? Cancel from "My registrations" so someone else can take your seat.
-            """)
+    private func message(
+        _ kind: MailMessage.Kind, _ template: String, _ c: RegistrationMailContext, calendar: String? = nil, unsubscribeURL: String? = nil
+    ) throws -> MailMessage {
+        var values = [
+            "name": c.userName,
+            "title": c.competitionTitle,
+            "when": Self.when(c.startDate),
+            "pageURL": links.page(c),
+            "calendarURL": links.calendar(c),
+            "cancelPath": SiteURL.apiRegistration(c.competitionId).path,
+            "registrationId": c.registrationId.uuidString.lowercased(),
+        ]
+        // Without signed links (tests that build no signer) the text still reads sensibly.
+        values["unsubscribeURL"] = unsubscribeURL ?? SiteURL.account.absolute(on: links.webBase)
+        let rendered = try templates.render(template, values)
+        return MailMessage(
+            kind: kind, userId: c.userId, to: c.email, subject: rendered.subject, body: rendered.text, toName: c.userName,
+            html: rendered.html, calendar: calendar, unsubscribeURL: unsubscribeURL, registrationId: c.registrationId
+        )
     }
 
     /// "Thursday, 3 December 2026, 18:00 UTC": unambiguous for readers in any time zone.

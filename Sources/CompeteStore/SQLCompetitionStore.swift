@@ -109,7 +109,9 @@ public struct SQLCompetitionStore: CompetitionStore {
 
     public func registrants(competitionId: UUID, page: PageRequest) async throws -> [Registrant] {
         try await context.sql.raw("""
-            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email
+            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email,
+                   CASE WHEN EXISTS (SELECT 1 FROM mailbox m WHERE m.registration_id = r.id AND m.delivery = \(bind: MailDelivery.failed.rawValue))
+                        THEN 1 ELSE 0 END AS delivery_failed
             FROM registrations r JOIN users u ON u.id = r.user_id
             WHERE r.competition_id = \(bind: competitionId) AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
             ORDER BY CASE WHEN r.status = \(bind: RegistrationStatus.confirmed.rawValue) THEN 0 ELSE 1 END,
@@ -127,11 +129,12 @@ private struct RegistrantRow: Decodable {
     let userId: UUID
     let name: String
     let email: String
+    let deliveryFailed: Int
 
     var registrant: Registrant {
         Registrant(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .confirmed,
-            registeredAt: createdAt, userId: userId, name: name, email: email
+            registeredAt: createdAt, userId: userId, name: name, email: email, deliveryFailed: deliveryFailed != 0
         )
     }
 }

@@ -3,8 +3,9 @@ import CompeteJobs
 import Foundation
 import SQLKit
 
-/// The simulated mail server: delivering writes a mailbox row, at most one per job.
-public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore {
+/// The mailbox: every message is recorded here, at most one row per job, with how far its
+/// delivery got. Without SMTP it is the whole transport (delivery stays `recorded`).
+public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore, DeliveryLog {
     let context: SQLContext
 
     public init(context: SQLContext) {
@@ -13,24 +14,34 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore {
 
     public func deliver(_ message: MailMessage, jobId: UUID, now: Date) async throws {
         try await context.sql.raw("""
-            INSERT INTO mailbox (id, job_id, user_id, kind, to_address, subject, body, sent_at)
+            INSERT INTO mailbox (id, job_id, user_id, kind, to_address, subject, body, sent_at, registration_id)
             VALUES (\(bind: UUID()), \(bind: jobId), \(bind: message.userId), \(bind: message.kind.rawValue),
-                    \(bind: message.to), \(bind: message.subject), \(bind: message.body), \(bind: now))
+                    \(bind: message.to), \(bind: message.subject), \(bind: message.body), \(bind: now),
+                    \(bind: message.registrationId))
             ON CONFLICT (job_id) DO NOTHING
+            """).run()
+    }
+
+    public func record(jobId: UUID, delivery: MailDelivery, error: String?) async throws {
+        try await context.sql.raw("""
+            UPDATE mailbox SET delivery = \(bind: delivery.rawValue), delivery_error = \(bind: error)
+            WHERE job_id = \(bind: jobId)
             """).run()
     }
 
     public func messages(userId: UUID, limit: Int) async throws -> [MailboxEntry] {
         try await context.sql.raw("""
-            SELECT id, user_id, kind, to_address, subject, body, sent_at FROM mailbox
+            SELECT id, user_id, kind, to_address, subject, body, sent_at, delivery FROM mailbox
             WHERE user_id = \(bind: userId) ORDER BY sent_at DESC, id LIMIT \(bind: limit)
             """).all(decoding: MailboxRow.self, with: .snakeCase).map(\.entry)
     }
 
     public func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext? {
         try await context.sql.raw("""
-            SELECT r.id, r.status, u.id AS user_id, u.name, u.email, c.id AS competition_id, c.title, c.start_date
+            SELECT r.id, r.status, u.id AS user_id, u.name, u.email, u.reminders_enabled,
+                   c.id AS competition_id, c.title, c.description, c.start_date, c.updated_at, o.name AS organizer_name
             FROM registrations r JOIN users u ON u.id = r.user_id JOIN competitions c ON c.id = r.competition_id
+                 JOIN users o ON o.id = c.organizer_id
             WHERE r.id = \(bind: registrationId)
             """).first(decoding: MailContextRow.self, with: .snakeCase)?.context
     }
@@ -45,6 +56,7 @@ private struct MailboxRow: Decodable {
     let subject: String
     let body: String
     let sentAt: Date
+    let delivery: String
 
     var entry: MailboxEntry {
         MailboxEntry(
@@ -53,7 +65,7 @@ private struct MailboxRow: Decodable {
                 kind: MailMessage.Kind(rawValue: kind) ?? .confirmation, userId: userId, to: toAddress,
                 subject: subject, body: body
             ),
-            sentAt: sentAt
+            sentAt: sentAt, delivery: MailDelivery(rawValue: delivery) ?? .recorded
         )
     }
 }
@@ -65,15 +77,20 @@ private struct MailContextRow: Decodable {
     let userId: UUID
     let name: String
     let email: String
+    let remindersEnabled: Bool
     let competitionId: UUID
     let title: String
+    let description: String
     let startDate: Date
+    let updatedAt: Date
+    let organizerName: String
 
     var context: RegistrationMailContext {
         RegistrationMailContext(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled,
-            userId: userId, userName: name, email: email,
-            competitionId: competitionId, competitionTitle: title, startDate: startDate
+            userId: userId, userName: name, email: email, remindersEnabled: remindersEnabled,
+            competitionId: competitionId, competitionTitle: title, competitionDescription: description,
+            organizerName: organizerName, startDate: startDate, updatedAt: updatedAt
         )
     }
 }

@@ -127,6 +127,7 @@ struct OrganizerPages: RouteCollection {
         let email: String
         let registeredAt: String
         let status: String
+        let deliveryFailed: Bool
     }
 
     struct RegistrantsPage: Encodable {
@@ -145,7 +146,8 @@ struct OrganizerPages: RouteCollection {
         )
         let view = CompetitionView(competition, now: services.effects.now())
         let rows = registrants.items.map {
-            RegistrantRow(name: $0.name, email: $0.email, registeredAt: Formatting.date($0.registeredAt), status: $0.status.rawValue)
+            RegistrantRow(name: $0.name, email: $0.email, registeredAt: Formatting.date($0.registeredAt), status: $0.status.rawValue,
+                          deliveryFailed: $0.deliveryFailed)
         }
         let page = RegistrantsPage(competition: view, items: rows, empty: rows.isEmpty,
                                    csvURL: SiteURL.registrantsCSV(competition.id).path,

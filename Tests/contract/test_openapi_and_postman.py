@@ -59,6 +59,9 @@ EXPECTED_OPERATIONS = {
     "DELETE /api/competitions/{id}/register",
     "GET /api/users/me/registrations",
     "GET /api/users/me/mailbox",
+    "GET /api/users/me/preferences",
+    "PATCH /api/users/me/preferences",
+    "POST /api/mail/unsubscribe",
     "GET /api/health",
     "GET /api/openapi.json",
     "GET /api/docs",
@@ -314,7 +317,7 @@ def check_response_objects_closed(spec: dict) -> None:
     optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead")}
-    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch"}
+    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "MailPreferencesPatch"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):
             if node.get("type") != "object" or "properties" not in node:
