@@ -38,7 +38,7 @@ import Testing
         #expect(rendered[0].calendar?.contains("SUMMARY:Café \"Cup\" <script>") == true)
         #expect(rendered[0].calendar?.contains("DESCRIPTION:Bring\\; a\\, pencil") == true)
         #expect(rendered.dropFirst().allSatisfy { $0.calendar == nil })
-        #expect(rendered[3].unsubscribeURL == "https://api.test/api/mail/unsubscribe?token=TOKEN")
+        #expect(rendered[3].unsubscribeURL == "https://web.test/unsubscribe?token=TOKEN")
         #expect(rendered[3].subject.hasPrefix("Starting soon: ") && rendered[4].subject.hasPrefix("Starting within the hour: "))
         #expect(rendered[0].subject == "You're registered: Café \"Cup\" <script>")
         #expect(rendered[0].body.hasPrefix("Hi Zoë <b>& Co</b>,\n\nyour seat for"))
