@@ -67,7 +67,7 @@ import Testing
             let mailbox = try await server.request(.GET, "/api/users/me/mailbox", token: keen.token).items
             #expect(mailbox.allSatisfy { $0["delivery"] as? String == "recorded" }, "no SMTP here: recorded only")
             let reminder = try #require(mailbox.first { $0["kind"] as? String == "reminder" })
-            #expect((reminder["body"] as? String)?.contains("/api/mail/unsubscribe?token=") == true)
+            #expect((reminder["body"] as? String)?.contains("/unsubscribe?token=") == true)
             let registrants = try await server.request(.GET, "/api/competitions/\(id)/registrations", token: organizer.token).items
             #expect(registrants.count == 2 && registrants.allSatisfy { $0["deliveryFailed"] as? Bool == false })
         }

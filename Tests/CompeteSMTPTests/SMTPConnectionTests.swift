@@ -74,7 +74,8 @@ import Testing
 
         let slowData = try await FakeSMTPServer { $0 == "<end of data>" ? .silent : FakeSMTPServer.standard($0) }
         defer { Task { await slowData.stop() } }
-        let connection = try await SMTPConnection.connect(configuration(slowData.port, timeout: .milliseconds(300)))
+        // Long enough for the prompt replies before DATA's end on a busy machine.
+        let connection = try await SMTPConnection.connect(configuration(slowData.port, timeout: .seconds(2)))
         do {
             try await connection.send(from: "a@x.test", to: ["b@y.test"], content: "x")
             Issue.record("a server that never confirms DATA must not count as delivered")
