@@ -2,6 +2,7 @@
 SMTP delivery on, and talks to it over HTTP."""
 import os
 import pathlib
+import shutil
 import subprocess
 import time
 import uuid
@@ -13,6 +14,29 @@ from smtp_server import free_port
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("MC_BINARY", str(ROOT / ".build/debug/mini-compete"))
 MAIL_DOMAIN = "mail.mc.test"
+
+
+def backends():
+    """SQLite with the SQL queue always; PostgreSQL with the Redis queue when scripts/test started
+    them (TEST_POSTGRES_URL, TEST_REDIS_URL) and psql can make a fresh database."""
+    available = ["sqlite"]
+    if os.environ.get("TEST_POSTGRES_URL") and os.environ.get("TEST_REDIS_URL") and shutil.which("psql"):
+        available.append("postgres+redis")
+    elif os.environ.get("MC_REQUIRE_POSTGRES") == "1" or os.environ.get("MC_REQUIRE_REDIS") == "1":
+        raise AssertionError("mail tests on PostgreSQL + Redis required but TEST_POSTGRES_URL, TEST_REDIS_URL or psql is missing")
+    return available
+
+
+def backend_env(backend):
+    """Settings for a fresh database (and Redis namespace) of `backend`."""
+    if backend == "sqlite":
+        return {}
+    name = f"mc_mail_{uuid.uuid4().hex[:12]}"
+    server = os.environ["TEST_POSTGRES_URL"]
+    subprocess.run(["psql", server, "-q", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    base, _, query = server.partition("?")
+    return {"DATABASE_URL": base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else ""),
+            "REDIS_URL": os.environ["TEST_REDIS_URL"], "REDIS_NAMESPACE": f"{name}:"}
 
 
 class App:

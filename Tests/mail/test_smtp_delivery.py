@@ -13,7 +13,7 @@ import pytest
 import requests
 
 import smtp_server
-from app import MAIL_DOMAIN, App
+from app import MAIL_DOMAIN, App, backend_env, backends
 
 TITLE = "Café Cup ✓ — Zürich"
 NAME = "Zoë Ångström-Müller"
@@ -85,9 +85,10 @@ def test_confirmation_arrives_as_a_proper_message(smtp, tmp_path):
     assert start.isoformat().replace("+00:00", "Z") == competition["startDate"].replace(".000", "")
 
 
-def test_two_451s_then_one_message_and_a_550_dead_letters_once(smtp, tmp_path):
+@pytest.mark.parametrize("backend", backends())
+def test_two_451s_then_one_message_and_a_550_dead_letters_once(smtp, tmp_path, backend):
     handler, controller = smtp
-    with App(tmp_path, f"smtp://127.0.0.1:{controller.port}") as app:
+    with App(tmp_path, f"smtp://127.0.0.1:{controller.port}", **backend_env(backend)) as app:
         organizer = app.signup("Olga Organizer", role="organizer")
         competition = app.competition(organizer, "Retry Cup", starts_in=3 * 86400)
         flaky = app.signup("Flaky Fred", email=f"flaky-{uuid.uuid4().hex[:8]}@example.com")
@@ -119,9 +120,10 @@ def test_two_451s_then_one_message_and_a_550_dead_letters_once(smtp, tmp_path):
         assert handler.sessions < 6, handler.sessions
 
 
-def test_unknown_outcome_is_retried_with_the_same_message_id(smtp, tmp_path):
+@pytest.mark.parametrize("backend", backends())
+def test_unknown_outcome_is_retried_with_the_same_message_id(smtp, tmp_path, backend):
     handler, controller = smtp
-    with App(tmp_path, f"smtp://127.0.0.1:{controller.port}") as app:
+    with App(tmp_path, f"smtp://127.0.0.1:{controller.port}", **backend_env(backend)) as app:
         organizer = app.signup("Olga Organizer", role="organizer")
         competition = app.competition(organizer, "Drop Cup", starts_in=3 * 86400)
         user = app.signup("Dropped Dora", email=f"drop-{uuid.uuid4().hex[:8]}@example.com")
