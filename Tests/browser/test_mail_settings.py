@@ -3,9 +3,18 @@ the Mailbox."""
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import api_get, api_token, fresh_email, shoot
 from test_journeys import flash, open_competition, sign_up
+
+
+def save(browser):
+    """Submits the account form and waits for the next page (the old one's flash must not count)."""
+    button = browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]")
+    button.click()
+    WebDriverWait(browser, 10).until(EC.staleness_of(button))
 
 
 def test_reminders_off_and_on_from_the_account_page(browser, web):
@@ -21,13 +30,13 @@ def test_reminders_off_and_on_from_the_account_page(browser, web):
     assert box.is_selected()
     shoot(browser, "08-account")
     box.click()
-    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    save(browser)
     assert "Reminders are off" in flash(browser)
     assert not browser.find_element(By.ID, "reminders").is_selected()
     assert api_get("/api/users/me/preferences", token) == {"reminders": False}
 
     browser.find_element(By.ID, "reminders").click()
-    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    save(browser)
     assert "Reminders are on" in flash(browser)
     assert api_get("/api/users/me/preferences", token) == {"reminders": True}
 

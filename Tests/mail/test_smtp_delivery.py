@@ -200,6 +200,10 @@ def test_reminder_carries_one_click_unsubscribe_that_turns_reminders_off(smtp, t
                      "the Quiet Cup confirmation")
         time.sleep(3)  # three scheduler rounds
         assert not [m for m in handler.messages_to(user["email"]) if "Quiet Cup" in str(m["Subject"]) and "Starting" in str(m["Subject"])]
-        # On again from the account.
+        # On again from the account; the page's own button (token in the form) turns them off too.
         back = requests.patch(preferences, headers=app.auth(user), json={"reminders": True}, timeout=10)
         assert back.json() == {"reminders": True}
+        token = url.split("token=", 1)[1]
+        button = requests.post(f"{app.web}/unsubscribe", data={"token": token}, timeout=10)
+        assert button.status_code == 200 and "Reminders are off" in button.text
+        assert requests.get(preferences, headers=app.auth(user), timeout=10).json() == {"reminders": False}
