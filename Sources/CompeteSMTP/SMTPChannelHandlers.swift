@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 
 /// Splits the byte stream into lines at CRLF (a bare LF is tolerated). A line longer than
 /// RFC 5321's reply limit many times over is a broken or hostile server.
@@ -89,7 +90,9 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failAll(error as? SMTPError ?? .connection("\(error)"), context: context)
+        // A certificate that does not verify says so, instead of looking like a network fault.
+        let tls = error is NIOSSLError || error is BoringSSLError ? SMTPError.tls("\(error)") : nil
+        failAll(error as? SMTPError ?? tls ?? .connection("\(error)"), context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -8,6 +8,7 @@ import uuid
 import warnings
 
 import pytest
+import requests
 
 import smtp_server
 from app import App
@@ -61,18 +62,25 @@ def test_tls_and_auth(mode, certificate, tmp_path):
         controller.stop()
 
 
-def test_an_untrusted_certificate_sends_nothing_and_retries(certificate, tmp_path):
+def test_an_untrusted_certificate_sends_nothing_retries_then_fails(certificate, tmp_path):
     handler = smtp_server.CapturingHandler()
     controller = smtp_server.start(handler, tls_context=server_context(certificate), require_starttls=True)
     try:
         # No SMTP_TLS_CA_FILE: the self-signed certificate is not trusted.
-        with App(tmp_path, f"smtp://localhost:{controller.port}?tls=required") as app:
+        with App(tmp_path, f"smtp://localhost:{controller.port}?tls=required", JOB_MAX_ATTEMPTS="3") as app:
             organizer = app.signup("Olga Organizer", role="organizer")
             competition = app.competition(organizer, "Untrusted Cup", starts_in=3 * 86400)
             user = app.signup("Uma Untrusted", email=f"u-{uuid.uuid4().hex[:8]}@example.com")
             app.register(user, competition["id"])
             app.wait_for(lambda: app.mailbox(user) and app.mailbox(user)[0]["delivery"] == "retrying", "a retrying delivery")
+            # Out of attempts: dead-lettered with the TLS error, the delivery failed, the
+            # organizer told.
+            app.wait_for(lambda: app.mailbox(user)[0]["delivery"] == "failed", "a failed delivery")
             assert handler.accepted == []
-            assert "TLS" in app.log() or "certificate" in app.log().lower()
+            failed = app.cli("jobs", "failed")
+            assert "attempts=3" in failed and "SMTP TLS failed" in failed, failed
+            registrants = requests.get(f"{app.api}/api/competitions/{competition['id']}/registrations",
+                                       headers=app.auth(organizer), timeout=10).json()["items"]
+            assert [item["deliveryFailed"] for item in registrants] == [True]
     finally:
         controller.stop()
