@@ -4,9 +4,9 @@ import Testing
 
 /// The client against a scripted server: what it sends, and how it classifies each failure.
 @Suite struct SMTPConnectionTests {
-    func configuration(_ port: Int, user: String? = nil, timeout: Duration = .seconds(5)) -> SMTPConfiguration {
+    func configuration(_ port: Int, user: String? = nil, timeout: Duration = .seconds(5), idle: Duration = .seconds(2)) -> SMTPConfiguration {
         SMTPConfiguration(host: "127.0.0.1", port: port, security: .none, username: user, password: user.map { _ in "s3cret" },
-                          heloName: "client.test", commandTimeout: timeout, idleTimeout: .milliseconds(300))
+                          heloName: "client.test", commandTimeout: timeout, idleTimeout: idle)
     }
 
     @Test func aWholeSessionWithMultiLineRepliesAuthAndDotStuffing() async throws {
@@ -117,7 +117,10 @@ import Testing
         }
         #expect(server.connections == 1 && server.messages.count == 3)
         #expect(await mailer.keptConnections == 1)
-        try await Task.sleep(for: .milliseconds(700))
+        // Idle for longer than idleTimeout (2 s): closed with QUIT (waited for generously, as a
+        // busy machine may be slow to run the timer).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.commands.last != "QUIT", ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(await mailer.keptConnections == 0)
         #expect(server.commands.last == "QUIT")
         // A kept connection the server dropped is replaced without losing the message.
