@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 
@@ -50,6 +51,12 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     private var waiting = CircularBuffer<Waiting>()
     private var early = CircularBuffer<SMTPReply>()
     private var failure: SMTPError?
+    /// Shared with the connection, which reports it for writes that find the channel closed.
+    private let sharedFailure: NIOLockedValueBox<SMTPError?>
+
+    init(failure: NIOLockedValueBox<SMTPError?>) {
+        sharedFailure = failure
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = Self.unwrapOutboundIn(data)
@@ -107,7 +114,10 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     /// Fails every waiter and closes. The first error wins.
     private func failAll(_ error: SMTPError, context: ChannelHandlerContext) {
         let first = failure == nil
-        if first { failure = error }
+        if first {
+            failure = error
+            sharedFailure.withLockedValue { $0 = error }
+        }
         let failed = waiting
         waiting.removeAll()
         for waiter in failed {

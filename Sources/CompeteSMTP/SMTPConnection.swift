@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -10,11 +11,15 @@ import NIOSSL
 public final class SMTPConnection: Sendable {
     private let channel: any Channel
     private let timeout: TimeAmount
+    /// Why the channel failed, as the handler saw it: a write that finds the channel already
+    /// closed reports this (a refused certificate) rather than "I/O on closed channel".
+    private let failure: NIOLockedValueBox<SMTPError?>
     /// What the server offered in its (last) EHLO reply, upper-cased keywords.
     public let capabilities: SMTPCapabilities
 
-    private init(channel: any Channel, timeout: TimeAmount, capabilities: SMTPCapabilities) {
+    private init(channel: any Channel, timeout: TimeAmount, failure: NIOLockedValueBox<SMTPError?>, capabilities: SMTPCapabilities) {
         self.channel = channel
+        self.failure = failure
         self.timeout = timeout
         self.capabilities = capabilities
     }
@@ -28,6 +33,7 @@ public final class SMTPConnection: Sendable {
         let tls = try configuration.security == .none ? nil : makeTLSContext(configuration)
         let implicitTLS = configuration.security == .implicitTLS
         let host = configuration.host
+        let failure = NIOLockedValueBox<SMTPError?>(nil)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
@@ -37,7 +43,7 @@ public final class SMTPConnection: Sendable {
                             try NIOSSLClientHandler(context: tls, serverHostname: serverName(host)))
                     }
                     try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(SMTPLineDecoder()), SMTPClientHandler())
+                        ByteToMessageHandler(SMTPLineDecoder()), SMTPClientHandler(failure: failure))
                 }
             }
         let channel: any Channel
@@ -47,7 +53,7 @@ public final class SMTPConnection: Sendable {
             throw SMTPError.connection("cannot connect to \(configuration.host):\(configuration.port): \(error)")
         }
         do {
-            let connection = try await open(channel, configuration, tls: tls)
+            let connection = try await open(channel, configuration, tls: tls, failure: failure)
             logger.debug("SMTP session ready", metadata: ["smtp": "\(configuration)", "capabilities": "\(connection.capabilities.keywords.keys.sorted())"])
             return connection
         } catch {
@@ -56,8 +62,11 @@ public final class SMTPConnection: Sendable {
         }
     }
 
-    private static func open(_ channel: any Channel, _ configuration: SMTPConfiguration, tls: NIOSSLContext?) async throws -> SMTPConnection {
-        var session = SMTPConnection(channel: channel, timeout: TimeAmount(configuration.commandTimeout), capabilities: SMTPCapabilities())
+    private static func open(
+        _ channel: any Channel, _ configuration: SMTPConfiguration, tls: NIOSSLContext?, failure: NIOLockedValueBox<SMTPError?>
+    ) async throws -> SMTPConnection {
+        var session = SMTPConnection(
+            channel: channel, timeout: TimeAmount(configuration.commandTimeout), failure: failure, capabilities: SMTPCapabilities())
         try session.expect(try await session.exchange(nil, step: "greeting"), 220, "greeting")
         session = try await session.hello(configuration.heloName)
         let offered = session.capabilities.has("STARTTLS")
@@ -92,10 +101,10 @@ public final class SMTPConnection: Sendable {
     private func hello(_ name: String) async throws -> SMTPConnection {
         let reply = try await exchange("EHLO \(name)")
         if reply.code == 250 {
-            return SMTPConnection(channel: channel, timeout: timeout, capabilities: SMTPCapabilities(ehlo: reply))
+            return SMTPConnection(channel: channel, timeout: timeout, failure: failure, capabilities: SMTPCapabilities(ehlo: reply))
         }
         try expect(try await exchange("HELO \(name)"), 250, "HELO")
-        return SMTPConnection(channel: channel, timeout: timeout, capabilities: SMTPCapabilities())
+        return SMTPConnection(channel: channel, timeout: timeout, failure: failure, capabilities: SMTPCapabilities())
     }
 
     /// AUTH PLAIN when offered, else LOGIN (RFC 4954; the mechanisms' own RFCs 4616 and the
@@ -165,8 +174,9 @@ public final class SMTPConnection: Sendable {
 
     private func exchange(buffer: ByteBuffer?, step: String) async throws -> SMTPReply {
         let promise = channel.eventLoop.makePromise(of: SMTPReply.self)
+        let failure = self.failure
         channel.writeAndFlush(SMTPRequest(payload: buffer, promise: promise, timeout: timeout, step: step)).whenFailure { error in
-            promise.fail(error as? SMTPError ?? SMTPError.connection("write failed: \(error)"))
+            promise.fail(failure.withLockedValue { $0 } ?? error as? SMTPError ?? SMTPError.connection("write failed: \(error)"))
         }
         return try await promise.futureResult.get()
     }
