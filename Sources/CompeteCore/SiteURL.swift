@@ -16,6 +16,8 @@ public enum SiteURL: Sendable, Equatable {
     case organizerCompetition(UUID)
     case registrants(UUID)
     case registrantsCSV(UUID)
+    case organizerWebhooks
+    case organizerWebhook(UUID)
     // The JSON API.
     case apiCompetition(UUID)
     case apiCalendar(UUID)
@@ -33,6 +35,8 @@ public enum SiteURL: Sendable, Equatable {
         case .organizerCompetition(let id): "/organizer/competitions/\(Self.segment(id))"
         case .registrants(let id): "/organizer/competitions/\(Self.segment(id))/registrants"
         case .registrantsCSV(let id): "/organizer/competitions/\(Self.segment(id))/registrants.csv"
+        case .organizerWebhooks: "/organizer/webhooks"
+        case .organizerWebhook(let id): "/organizer/webhooks/\(Self.segment(id))"
         case .apiCompetition(let id): "/api/competitions/\(Self.segment(id))"
         case .apiCalendar(let id): "/api/competitions/\(Self.segment(id))/calendar.ics"
         case .apiRegistration(let id): "/api/competitions/\(Self.segment(id))/register"

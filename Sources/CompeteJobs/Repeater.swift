@@ -2,10 +2,17 @@ import Foundation
 import Logging
 import Synchronization
 
+/// Something that runs in the background from `start()` until `stop()` returns, finishing the
+/// work in hand first (the job worker's `Repeater`, the webhook lane).
+public protocol BackgroundLoop: Sendable {
+    func start()
+    func stop() async
+}
+
 /// Runs `body` over and over until stopped: again at once while it reports work done, otherwise
 /// after `interval`. `stop()` lets the round in progress finish (a worker finishes the jobs in
 /// hand) and then returns.
-public final class Repeater: Sendable {
+public final class Repeater: BackgroundLoop {
     private let name: String
     private let interval: Duration
     private let logger: Logger

@@ -29,7 +29,7 @@ POSTMAN_PATH = ROOT / "Mini Compete.postman_collection.json"
 
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-KNOWN_TAGS = {"Auth", "Competitions", "Registration", "Me", "Operations"}
+KNOWN_TAGS = {"Auth", "Competitions", "Registration", "Me", "Webhooks", "Operations"}
 PROBLEM_REF = "#/components/schemas/Problem"
 PROBLEM_MEDIA = "application/problem+json"
 # Error statuses whose body is not a problem: the health check reports itself in its own shape.
@@ -59,6 +59,12 @@ EXPECTED_OPERATIONS = {
     "DELETE /api/competitions/{id}/register",
     "GET /api/users/me/registrations",
     "GET /api/users/me/mailbox",
+    "POST /api/webhooks",
+    "GET /api/webhooks",
+    "GET /api/webhooks/{id}",
+    "DELETE /api/webhooks/{id}",
+    "GET /api/webhooks/{id}/deliveries",
+    "POST /api/webhooks/{id}/deliveries/{deliveryId}/redeliver",
     "GET /api/health",
     "GET /api/openapi.json",
     "GET /api/docs",
@@ -259,7 +265,7 @@ def check_id_parameters(spec: dict) -> None:
         for param in operation_parameters(spec, item, operation):
             if param["in"] == "path":
                 seen += 1
-                assert param["name"] == "id" and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
+                assert param["name"] in ("id", "deliveryId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
                 schema = deref(spec, param["schema"])
                 assert schema.get("type") == "string" and "format" not in schema, f"{method.upper()} {path}: id must be a plain string"
         for name in re.findall(r"\{(\w+)\}", path):
@@ -314,7 +320,7 @@ def check_response_objects_closed(spec: dict) -> None:
     optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead")}
-    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch"}
+    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "WebhookCreate"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):
             if node.get("type") != "object" or "properties" not in node:
