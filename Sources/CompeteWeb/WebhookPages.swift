@@ -87,7 +87,7 @@ struct WebhookPages: RouteCollection {
         let mine = try await services.competitions.mine(principal, CompetitionQuery(limit: CompetitionQuery.maxLimit)).items
         let titles = Dictionary(mine.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
         let rows = subscriptions.map {
-            Row(id: $0.id.wire, url: $0.url, events: $0.events == ["*"] ? "all events" : $0.events.joined(separator: ", "),
+            Row(id: $0.id.uuidString.lowercased(), url: $0.url, events: $0.events == ["*"] ? "all events" : $0.events.joined(separator: ", "),
                 scope: $0.competitionId.map { titles[$0] ?? "one competition" } ?? "all my competitions",
                 enabled: $0.enabled, createdAt: Formatting.date($0.createdAt))
         }
@@ -95,7 +95,7 @@ struct WebhookPages: RouteCollection {
         let events = [Option(value: "*", label: "All events", checked: chosen.isEmpty || chosen.contains("*"))]
             + WebhookEventType.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, checked: chosen.contains($0.rawValue)) }
         let competitions = [Option(value: "", label: "All my competitions", checked: (form.competitionId ?? "").isEmpty)]
-            + mine.map { Option(value: $0.id.wire, label: $0.title, checked: form.competitionId == $0.id.wire) }
+            + mine.map { Option(value: $0.id.uuidString.lowercased(), label: $0.title, checked: form.competitionId == $0.id.uuidString.lowercased()) }
         let page = ListPage(
             rows: rows, empty: rows.isEmpty, url: form.url ?? "", events: events, competitions: competitions, errors: errors,
             secret: created?.secret, createdURL: created?.subscription.url
@@ -130,7 +130,7 @@ struct WebhookPages: RouteCollection {
         let log = try await services.webhooks.deliveries(by: principal, id: subscription.id)
         let rows = log.map { delivery in
             DeliveryRow(
-                id: delivery.id.wire, eventId: delivery.eventId.wire, type: delivery.type, status: delivery.status.rawValue,
+                id: delivery.id.uuidString.lowercased(), eventId: delivery.eventId.uuidString.lowercased(), type: delivery.type, status: delivery.status.rawValue,
                 attempts: delivery.attempts, lastStatusCode: delivery.lastStatusCode.map(String.init) ?? "—",
                 lastError: delivery.lastError ?? "", createdAt: Formatting.date(delivery.createdAt),
                 when: delivery.deliveredAt.map { "delivered " + Formatting.date($0) }
@@ -138,7 +138,7 @@ struct WebhookPages: RouteCollection {
             )
         }
         let page = DetailPage(
-            id: subscription.id.wire, url: subscription.url, enabled: subscription.enabled,
+            id: subscription.id.uuidString.lowercased(), url: subscription.url, enabled: subscription.enabled,
             events: subscription.events == ["*"] ? "all events" : subscription.events.joined(separator: ", "),
             deliveries: rows, empty: rows.isEmpty
         )

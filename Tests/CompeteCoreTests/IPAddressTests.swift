@@ -30,7 +30,7 @@ struct IPAddressTests {
 }
 
 /// A resolver answering from a table: stands in for DNS, which cannot be pointed elsewhere here.
-private struct TableResolver: HostResolver {
+struct TableResolver: HostResolver {
     let table: [String: [String]]
 
     struct Missing: Error {}

@@ -143,11 +143,12 @@ def postman_requests(collection: dict):
 
 
 def postman_operation(item: dict) -> str:
-    """`METHOD /path` with {{variables}} in path segments mapped to {id}; the query is dropped."""
+    """`METHOD /path` with {{variables}} in path segments mapped to {id} ({{deliveryId}} to
+    {deliveryId}); the query is dropped."""
     request = item["request"]
     url = request["url"]
     segments = url["path"] if isinstance(url, dict) else url.split("?")[0].split("/")[1:]
-    mapped = ["{id}" if re.fullmatch(r"\{\{\w+\}\}", s) else s for s in segments]
+    mapped = [("{deliveryId}" if s == "{{deliveryId}}" else "{id}") if re.fullmatch(r"\{\{\w+\}\}", s) else s for s in segments]
     return f"{request['method'].upper()} /" + "/".join(mapped)
 
 
