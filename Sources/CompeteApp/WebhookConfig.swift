@@ -19,8 +19,9 @@ public struct WebhookConfig: Sendable {
 
     public init() {}
 
-    /// A claim outlives the attempt it covers: the timeout, plus time to settle.
-    public var lease: TimeInterval { timeout + 20 }
+    /// A claim outlives the attempt it covers: the timeout, plus time to settle. A worker that
+    /// dies holds its subscription's next delivery for this long.
+    public var lease: TimeInterval { timeout + 5 }
 
     public var retryPolicy: RetryPolicy {
         RetryPolicy(maxAttempts: maxAttempts, baseDelay: backoffBase, factor: 2, maxDelay: backoffMax, jitter: backoffJitter)
