@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Metrics
-import Synchronization
 
 /// Settings of the webhook delivery lane.
 public struct WebhookLaneSettings: Sendable {
@@ -32,7 +31,7 @@ public final class WebhookLane: BackgroundLoop {
     let now: @Sendable () -> Date
     let random: @Sendable () -> Double
     let logger: Logger
-    private let state = Mutex<(stopped: Bool, task: Task<Void, Never>?)>((false, nil))
+    private let task = LoopTask()
 
     public init(
         queue: any WebhookDeliveryQueue, sender: any WebhookSender, settings: WebhookLaneSettings,
@@ -47,20 +46,15 @@ public final class WebhookLane: BackgroundLoop {
     }
 
     public func start() {
-        let task = Task { await self.loop() }
-        state.withLock { $0.task = task }
+        task.start { await self.loop() }
     }
 
     /// Stops claiming and waits for the deliveries in flight (at most the HTTP timeout).
     public func stop() async {
-        let task = state.withLock { state -> Task<Void, Never>? in
-            state.stopped = true
-            return state.task
-        }
-        await task?.value
+        await task.stop()
     }
 
-    private var isStopped: Bool { state.withLock { $0.stopped } }
+    private var isStopped: Bool { task.isStopped }
 
     /// Children answer true when a delivery finished, false when the idle timer rang.
     private func loop() async {
