@@ -178,6 +178,16 @@ import Testing
             #expect(try await server.count("""
                 SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = \(bind: gone.subscriptionId) AND status = 'pending'
                 """) == 0)
+            // Redelivering turns it on again, with fresh attempts.
+            let hook = gone.subscriptionId.uuidString.lowercased()
+            let redelivered = try await server.request(
+                .POST, "/api/webhooks/\(hook)/deliveries/\(gone.id.uuidString.lowercased())/redeliver", token: organizer.token
+            )
+            #expect(redelivered.status == 202 && redelivered.json["status"] as? String == "pending")
+            #expect(try await server.request(.GET, "/api/webhooks/\(hook)", token: organizer.token).json["enabled"] as? Bool == true)
+            let log = try await server.request(.GET, "/api/webhooks/\(hook)/deliveries", token: organizer.token).items
+            let entry = try #require(log.first { $0["id"] as? String == gone.id.uuidString.lowercased() })
+            #expect(entry["status"] as? String == "pending" && entry["attempts"] as? Int == 0 && entry["lastStatusCode"] as? Int == 410)
         }
     }
 
