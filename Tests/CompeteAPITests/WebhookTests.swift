@@ -167,8 +167,11 @@ import Testing
             // A failed attempt waits for its backoff; the next event goes ahead meanwhile.
             let retried = try #require(next.first)
             try await queue.retry(retried, statusCode: 500, error: "HTTP 500", at: now.addingTimeInterval(3600), now: now.addingTimeInterval(32))
-            let after = try await queue.claim(limit: 10, now: now.addingTimeInterval(33), lease: 30)
+            let after = try await queue.claim(limit: 10, now: now.addingTimeInterval(33), lease: 7200)
             #expect(after.contains { $0.subscriptionId == retried.subscriptionId && $0.id != retried.id })
+            // When the earlier one falls due while a later one is in flight, it waits its turn.
+            let due = try await queue.claim(limit: 10, now: now.addingTimeInterval(3601), lease: 30)
+            #expect(!due.contains { $0.subscriptionId == retried.subscriptionId }, "one attempt at a time per subscription")
 
             // 410 disables the subscription and fails what it had pending.
             let gone = try #require(after.first { $0.subscriptionId == retried.subscriptionId })
