@@ -27,8 +27,9 @@ def free_port():
 
 
 class Receiver:
-    """A webhook endpoint. `script` gives the answers in turn (an int status, or "hang"); once
-    used up it answers 200. Records every request: (time, headers, body)."""
+    """A webhook endpoint. `script` gives the answers in turn (an int status, "hang", or
+    (status, location) for a redirect); once used up it answers 200. Records every request:
+    (time, headers, body)."""
 
     def __init__(self, script=()):
         self.script = list(script)
@@ -48,7 +49,12 @@ class Receiver:
                 if answer == "hang":
                     receiver.release.wait(60)
                     return
+                location = None
+                if isinstance(answer, tuple):
+                    answer, location = answer
                 self.send_response(answer)
+                if location:
+                    self.send_header("Location", location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

@@ -180,3 +180,19 @@ def test_another_organizer_gets_404(backend, receivers, server_factory):
             response = server.call(method, path, token)
             assert response.status_code == 404, (method, path, response.text)
     assert server.call("GET", f"/api/webhooks/{hook['id']}", owner).status_code == 200
+
+
+def test_redirects_are_not_followed(receivers, server_factory):
+    server = server_factory("sqlite", **FAST_RETRIES)
+    elsewhere = receivers()
+    receiver = receivers([(307, elsewhere.url), (302, elsewhere.url)])
+    organizer = server.signup("organizer")
+    competition = server.competition(organizer)
+    hook = server.subscribe(organizer, receiver.url, events=["registration.confirmed"])
+    assert server.call("POST", f"/api/competitions/{competition}/register", server.signup()).status_code == 201
+    receiver.wait_for(3)
+    time.sleep(0.5)
+    assert elsewhere.received == [], "the redirect target got nothing"
+    assert len({headers["webhook-id"] for headers, _ in receiver.verified(hook["secret"])}) == 1
+    [item] = server.deliveries(organizer, hook["id"])
+    assert item["attempts"] == 3 and item["status"] == "delivered"
