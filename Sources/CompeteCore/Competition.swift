@@ -1,6 +1,8 @@
 import Foundation
 
 public enum CompetitionStatus: String, Sendable, Codable, CaseIterable {
+    /// Registration has not opened yet (`opensAt` is ahead).
+    case upcoming
     case open, full, closed
 }
 
@@ -19,11 +21,16 @@ public struct Competition: Sendable, Equatable, Codable {
     public var organizerName: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// Where it happens: pages and messages show its times on this zone's clock.
+    public var timeZone: TimeZoneName
+    /// When registration opens; nil: open from publication.
+    public var opensAt: Date?
 
     public init(
         id: UUID, title: String, description: String, tags: [String], capacity: Int,
         registeredCount: Int, waitlistCapacity: Int, waitlistCount: Int, regDeadline: Date,
-        startDate: Date, organizerId: UUID, organizerName: String, createdAt: Date, updatedAt: Date
+        startDate: Date, organizerId: UUID, organizerName: String, createdAt: Date, updatedAt: Date,
+        timeZone: TimeZoneName = .utc, opensAt: Date? = nil
     ) {
         self.id = id
         self.title = title
@@ -39,13 +46,17 @@ public struct Competition: Sendable, Equatable, Codable {
         self.organizerName = organizerName
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.timeZone = timeZone
+        self.opensAt = opensAt
     }
 
     public var seatsLeft: Int { max(0, capacity - registeredCount) }
 
-    /// `closed` once the deadline has passed, else `full` without seats, else `open`.
+    /// `closed` once the deadline has passed, else `upcoming` before `opensAt`, else `full`
+    /// without seats, else `open`. Registration is open from the instant `opensAt` itself.
     public func status(at now: Date) -> CompetitionStatus {
         if regDeadline <= now { return .closed }
+        if let opensAt, now < opensAt { return .upcoming }
         return seatsLeft == 0 ? .full : .open
     }
 }
