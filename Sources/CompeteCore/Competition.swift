@@ -61,6 +61,25 @@ public struct Competition: Sendable, Equatable, Codable {
     }
 }
 
+extension Competition {
+    /// Decodes a competition stored under an idempotency key; one stored before it had a time
+    /// zone and an opening time is a UTC competition without one, as it was then.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(UUID.self, forKey: .id), title: try c.decode(String.self, forKey: .title),
+            description: try c.decode(String.self, forKey: .description), tags: try c.decode([String].self, forKey: .tags),
+            capacity: try c.decode(Int.self, forKey: .capacity), registeredCount: try c.decode(Int.self, forKey: .registeredCount),
+            waitlistCapacity: try c.decode(Int.self, forKey: .waitlistCapacity), waitlistCount: try c.decode(Int.self, forKey: .waitlistCount),
+            regDeadline: try c.decode(Date.self, forKey: .regDeadline), startDate: try c.decode(Date.self, forKey: .startDate),
+            organizerId: try c.decode(UUID.self, forKey: .organizerId), organizerName: try c.decode(String.self, forKey: .organizerName),
+            createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt),
+            timeZone: try c.decodeIfPresent(TimeZoneName.self, forKey: .timeZone) ?? .utc,
+            opensAt: try c.decodeIfPresent(Date.self, forKey: .opensAt)
+        )
+    }
+}
+
 /// A page of results with the total number of matches.
 public struct Page<Item: Sendable>: Sendable {
     public let items: [Item]

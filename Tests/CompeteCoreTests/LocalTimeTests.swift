@@ -136,3 +136,16 @@ import Testing
         #expect(try old.decode(RegistrationOutcome.self) == .refused(.closed))
     }
 }
+
+/// A competition stored under an idempotency key before time zones existed still replays.
+@Suite struct StoredCompetitionTests {
+    @Test func aCompetitionStoredBeforeTimeZonesDecodesAsUTC() throws {
+        let old = #"{"value":{"capacity":5,"createdAt":0,"description":"","id":"3D9F2A1E-5B6C-4D7E-8F90-A1B2C3D4E5F6","organizerId":"6F1C2B3A-8D4E-4F5A-9B6C-7D8E9F0A1B2C","organizerName":"O","regDeadline":100,"registeredCount":0,"startDate":200,"tags":[],"title":"T","updatedAt":0,"waitlistCapacity":0,"waitlistCount":0}}"#
+        let competition = try StoredOutcome(bytes: Array(old.utf8)).decode(Created<Competition>.self).value
+        #expect(competition.timeZone == .utc && competition.opensAt == nil && competition.title == "T")
+        var zoned = competition
+        zoned.timeZone = TimeZoneName("Asia/Kolkata") ?? .utc
+        zoned.opensAt = Date(timeIntervalSinceReferenceDate: 50.5)
+        #expect(try StoredOutcome(Created(zoned)).decode(Created<Competition>.self).value == zoned)
+    }
+}

@@ -311,7 +311,7 @@ def _rebase(schema):
 def check_response_objects_closed(spec: dict) -> None:
     """Response objects say exactly what the server emits: closed, with accurate `required`."""
     schemas = spec["components"]["schemas"]
-    optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"),
+    optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"), ("Problem", "opensAt"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead")}
     request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch"}
