@@ -86,7 +86,7 @@ struct OrganizerPages: RouteCollection {
                 if answer.replayed {
                     return Flash(kind: .info, message: "This competition was already published.").redirect(to: page)
                 }
-                return Flash(kind: .success, message: "Published! Participants can register now.").redirect(to: page)
+                return Self.published(answer.outcome.value, now: services.effects.now()).redirect(to: page)
             } catch let error as DomainError {
                 guard case .validation = error else {
                     // e.g. the same form submitted twice at once: the first one is still running.
@@ -96,6 +96,14 @@ struct OrganizerPages: RouteCollection {
             }
         }
         return try await renderForm(req, editing: nil, values: values, errors: errors, minCapacity: 1, status: .badRequest)
+    }
+
+    /// What the organizer is told on publishing: registration is open now, or when it opens.
+    static func published(_ competition: Competition, now: Date) -> Flash {
+        guard competition.status(at: now) == .upcoming, let opensAt = competition.opensAt else {
+            return Flash(kind: .success, message: "Published! Participants can register now.")
+        }
+        return Flash(kind: .success, message: "Published! Registration opens \(LocalTime.short(opensAt, in: competition.timeZone)).")
     }
 
     @Sendable func editForm(_ req: Request) async throws -> Response {

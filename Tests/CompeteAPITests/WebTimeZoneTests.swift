@@ -46,6 +46,8 @@ import Testing
             #expect(api["regDeadline"] as? String == "2099-10-25T00:30:00Z", "the repeated 02:30 is the earlier one, still CEST")
             #expect(api["startDate"] as? String == "2099-12-01T18:00:00Z", "19:00 CET")
 
+            let flash = try await web.get(try #require(created.headers.first(name: "Location")))
+            #expect(flash.text.contains("Published! Registration opens Sun 29 Mar 2099, 03:30 UTC+2."))
             let page = try await web.get("/competitions/\(id)")
             #expect(page.text.contains("Tue 1 Dec 2099, 19:00 UTC+1") && page.text.contains("Sun 25 Oct 2099, 02:30 UTC+2"))
             #expect(page.text.contains("Times are in Europe/Berlin."))

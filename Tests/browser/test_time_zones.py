@@ -36,7 +36,7 @@ def test_organizer_creates_a_competition_in_berlin_local_time(browser, web):
     set_local_time(browser, "opensAt", "2099-06-01T09:00")
     shoot(browser, "11-competition-form-time-zone")
     browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-    assert "Published" in flash(browser)
+    assert "Published! Registration opens Mon 1 Jun 2099, 09:00 UTC+2." in flash(browser)
     dates = browser.find_element(By.CSS_SELECTOR, "dl.dates").text
     assert "Tue 1 Dec 2099, 19:00 UTC+1" in dates, dates
     assert "Mon 30 Nov 2099, 12:00 UTC+1" in dates, dates
