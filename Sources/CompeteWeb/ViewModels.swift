@@ -69,7 +69,7 @@ struct CompetitionView: Encodable {
         self.status = status.rawValue
         isUpcoming = status == .upcoming
         statusLabel = switch status {
-        case .upcoming: "Opens soon"
+        case .upcoming: "Upcoming"
         case .open: "Open"
         case .full: "Full"
         case .closed: "Closed"

@@ -1,3 +1,4 @@
+import CompeteCore
 import Foundation
 import Testing
 
@@ -154,4 +155,18 @@ import Testing
 extension Date {
     /// Whole seconds, as the API writes timestamps.
     var rounded: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
+}
+
+/// The time-zone names the OpenAPI document lists are ones the server accepts, as they are.
+@Suite struct TimeZoneDocumentTests {
+    @Test func everyDocumentedZoneIsAccepted() async throws {
+        try await withServer(.sqlite) { server in
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(try await server.request(.GET, "/api/openapi.json").body)) as? [String: Any])
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let names = try #require((schemas["TimeZoneName"] as? [String: Any])?["enum"] as? [String])
+            #expect(names.count > 400 && names.contains("Europe/Berlin") && names.contains("Asia/Kolkata") && names.first == "UTC")
+            let refused = names.filter { TimeZoneName($0)?.identifier != $0 }
+            #expect(refused.isEmpty, "\(refused)")
+        }
+    }
 }

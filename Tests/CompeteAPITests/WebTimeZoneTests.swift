@@ -90,7 +90,7 @@ import Testing
             let index = try await web.get("/?status=upcoming")
             #expect(index.text.contains("Later Cup") && !index.text.contains("Kolkata Cup"))
             #expect(index.text.contains(#"<option value="upcoming" selected>Upcoming</option>"#))
-            #expect(index.text.contains("Opens soon") && index.text.contains("UTC-"), "the card says when it opens, on St. John's clock")
+            #expect(index.text.contains("<dt>Opens</dt>") && index.text.contains("UTC-"), "the card says when it opens, on St. John's clock")
             let later = try await web.get("/competitions/\(upcoming)")
             #expect(later.text.contains("Registration opens") && later.text.contains("Times are in America/St_Johns."))
 
