@@ -89,7 +89,7 @@ struct WebhookPages: RouteCollection {
         let rows = subscriptions.map {
             Row(id: $0.id.uuidString.lowercased(), url: $0.url, events: $0.events == ["*"] ? "all events" : $0.events.joined(separator: ", "),
                 scope: $0.competitionId.map { titles[$0] ?? "one competition" } ?? "all my competitions",
-                enabled: $0.enabled, createdAt: Formatting.date($0.createdAt))
+                enabled: $0.enabled, createdAt: LocalTime.short($0.createdAt, in: .utc))
         }
         let chosen = Set(form.events ?? [])
         let events = [Option(value: "*", label: "All events", checked: chosen.isEmpty || chosen.contains("*"))]
@@ -132,9 +132,9 @@ struct WebhookPages: RouteCollection {
             DeliveryRow(
                 id: delivery.id.uuidString.lowercased(), eventId: delivery.eventId.uuidString.lowercased(), type: delivery.type, status: delivery.status.rawValue,
                 attempts: delivery.attempts, lastStatusCode: delivery.lastStatusCode.map(String.init) ?? "—",
-                lastError: delivery.lastError ?? "", createdAt: Formatting.date(delivery.createdAt),
-                when: delivery.deliveredAt.map { "delivered " + Formatting.date($0) }
-                    ?? delivery.nextAttemptAt.map { "next attempt " + Formatting.date($0) } ?? ""
+                lastError: delivery.lastError ?? "", createdAt: LocalTime.short(delivery.createdAt, in: .utc),
+                when: delivery.deliveredAt.map { "delivered " + LocalTime.short($0, in: .utc) }
+                    ?? delivery.nextAttemptAt.map { "next attempt " + LocalTime.short($0, in: .utc) } ?? ""
             )
         }
         let page = DetailPage(
