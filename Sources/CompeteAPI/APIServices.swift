@@ -10,6 +10,7 @@ public struct APIServices: Sendable {
     public let mailbox: MailboxService
     /// Reminders on or off, signed in or through an email's unsubscribe link.
     public let mailPreferences: MailPreferencesService
+    public let webhooks: WebhookService
     public let tokens: TokenService
     public let effects: Effects
     /// Kept answers of the public competition reads.
@@ -23,7 +24,7 @@ public struct APIServices: Sendable {
 
     public init(
         auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
-        idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
+        idempotency: IdempotencyService, mailbox: MailboxService, webhooks: WebhookService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
         publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String, mailPreferences: MailPreferencesService
     ) {
         self.mailPreferences = mailPreferences
@@ -32,6 +33,7 @@ public struct APIServices: Sendable {
         self.registrations = registrations
         self.idempotency = idempotency
         self.mailbox = mailbox
+        self.webhooks = webhooks
         self.tokens = tokens
         self.effects = effects
         self.reads = reads
@@ -65,6 +67,7 @@ public func registerAPI(on app: Application, services: APIServices) throws {
     try api.register(collection: RegistrationController(services: services))
     try api.register(collection: MailboxController(services: services))
     try api.register(collection: MailPreferencesController(services: services))
+    try api.register(collection: WebhookController(services: services))
     try api.register(collection: HealthController(check: services.health))
     try api.register(collection: DocsController())
 }

@@ -24,9 +24,12 @@ struct CompetitionRequest: Decodable {
     var regDeadline: Date?
     var startDate: Date?
     var waitlistCapacity: Int?
+    var timezone: String?
+    /// nil: absent (unchanged); `.some(nil)`: `null`, no opening time.
+    var opensAt: Date??
 
     private enum CodingKeys: String, CodingKey {
-        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity
+        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, timezone, opensAt
     }
 
     init(from decoder: any Decoder) throws {
@@ -38,11 +41,16 @@ struct CompetitionRequest: Decodable {
         regDeadline = try container.decodeIfPresent(Date.self, forKey: .regDeadline)
         startDate = try container.decodeIfPresent(Date.self, forKey: .startDate)
         waitlistCapacity = try container.decodeIfPresent(WholeNumber.self, forKey: .waitlistCapacity)?.value
+        timezone = try container.decodeIfPresent(String.self, forKey: .timezone)
+        if container.contains(.opensAt) {
+            opensAt = .some(try container.decodeNil(forKey: .opensAt) ? nil : try container.decode(Date.self, forKey: .opensAt))
+        }
     }
 
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
-                         regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity)
+                         regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
+                         timeZone: timezone, opensAt: opensAt)
     }
 }
 
@@ -100,6 +108,8 @@ struct CompetitionResponse: Encodable {
     let organizer: Organizer
     let createdAt: Date
     let updatedAt: Date
+    let timezone: String
+    let opensAt: Nullable<Date>
 
     init(_ c: Competition, now: Date) {
         id = c.id.wire
@@ -117,6 +127,23 @@ struct CompetitionResponse: Encodable {
         organizer = Organizer(id: c.organizerId.wire, name: c.organizerName)
         createdAt = c.createdAt
         updatedAt = c.updatedAt
+        timezone = c.timeZone.identifier
+        opensAt = Nullable(c.opensAt)
+    }
+}
+
+/// An optional value written as JSON `null` when absent (a synthesized `Encodable` would leave
+/// the key out), for fields the contract always carries.
+struct Nullable<Wrapped: Encodable>: Encodable {
+    let value: Wrapped?
+
+    init(_ value: Wrapped?) {
+        self.value = value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }
 

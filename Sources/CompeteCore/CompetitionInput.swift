@@ -9,10 +9,15 @@ public struct CompetitionDraft: Sendable {
     public var regDeadline: Date?
     public var startDate: Date?
     public var waitlistCapacity: Int?
+    /// An IANA name, checked by `TimeZoneName`.
+    public var timeZone: String?
+    /// nil: unchanged; `.some(nil)`: no opening time (sent as JSON `null`).
+    public var opensAt: Date??
 
     public init(
         title: String? = nil, description: String? = nil, tags: [String]? = nil, capacity: Int? = nil,
-        regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil
+        regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil,
+        timeZone: String? = nil, opensAt: Date?? = nil
     ) {
         self.title = title
         self.description = description
@@ -21,6 +26,8 @@ public struct CompetitionDraft: Sendable {
         self.regDeadline = regDeadline
         self.startDate = startDate
         self.waitlistCapacity = waitlistCapacity
+        self.timeZone = timeZone
+        self.opensAt = opensAt
     }
 }
 
@@ -34,6 +41,9 @@ public struct CompetitionContent: Sendable, Equatable {
     public var startDate: Date
     /// 0 means no waitlist.
     public var waitlistCapacity: Int = 0
+    public var timeZone: TimeZoneName = .utc
+    /// Must be before `regDeadline`; may be in the past (registration is then simply open).
+    public var opensAt: Date?
 
     public static let maxTitle = 200
     public static let maxDescription = 10_000
@@ -46,11 +56,13 @@ public struct CompetitionContent: Sendable, Equatable {
         if draft.title == nil { errors.append(FieldError("title", "is required")) }
         if draft.capacity == nil { errors.append(FieldError("capacity", "is required")) }
         if draft.regDeadline == nil { errors.append(FieldError("regDeadline", "is required")) }
-        let content = CompetitionContent(
+        var content = CompetitionContent(
             title: draft.title ?? "", description: draft.description ?? "", tags: draft.tags ?? [],
             capacity: draft.capacity ?? 0, regDeadline: draft.regDeadline ?? now,
-            startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0
+            startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0,
+            opensAt: draft.opensAt ?? nil
         )
+        content.timeZone = Self.timeZone(draft.timeZone, errors: &errors) ?? .utc
         if !errors.isEmpty {
             // Report the missing fields together with whatever else is wrong in the present ones.
             let present = content.problems(checkingDeadlineAgainst: now)
@@ -70,11 +82,24 @@ public struct CompetitionContent: Sendable, Equatable {
         if let regDeadline = patch.regDeadline { next.regDeadline = regDeadline }
         if let startDate = patch.startDate { next.startDate = startDate }
         if let waitlistCapacity = patch.waitlistCapacity { next.waitlistCapacity = waitlistCapacity }
-        return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil)
+        if let opensAt = patch.opensAt { next.opensAt = opensAt }
+        var errors: [FieldError] = []
+        if let zone = Self.timeZone(patch.timeZone, errors: &errors) { next.timeZone = zone }
+        return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil, with: errors)
     }
 
-    private func normalized(checkingDeadlineAgainst now: Date?) throws -> CompetitionContent {
-        let problems = problems(checkingDeadlineAgainst: now)
+    /// The zone `raw` names (nil when absent or refused, the refusal added to `errors`).
+    private static func timeZone(_ raw: String?, errors: inout [FieldError]) -> TimeZoneName? {
+        guard let raw else { return nil }
+        guard let zone = TimeZoneName(raw) else {
+            errors.append(FieldError("timezone", TimeZoneName.requirement))
+            return nil
+        }
+        return zone
+    }
+
+    private func normalized(checkingDeadlineAgainst now: Date?, with earlier: [FieldError] = []) throws -> CompetitionContent {
+        let problems = earlier + problems(checkingDeadlineAgainst: now)
         guard problems.isEmpty else { throw DomainError.validation(problems) }
         var copy = self
         copy.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -110,6 +135,9 @@ public struct CompetitionContent: Sendable, Equatable {
         if startDate < regDeadline {
             errors.append(FieldError("startDate", "must not be before regDeadline"))
         }
+        if let opensAt, opensAt >= regDeadline {
+            errors.append(FieldError("opensAt", "must be before regDeadline"))
+        }
         return errors
     }
 }
@@ -118,7 +146,8 @@ extension Competition {
     public var content: CompetitionContent {
         CompetitionContent(
             title: title, description: description, tags: tags, capacity: capacity,
-            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity
+            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
+            timeZone: timeZone, opensAt: opensAt
         )
     }
 }

@@ -20,6 +20,8 @@ public enum SiteURL: Sendable, Equatable {
     /// Reminders' one-click unsubscribe (RFC 8058): GET shows a page that asks first, POST turns
     /// them off (tokens are URL-safe base64).
     case unsubscribe(token: String)
+    case organizerWebhooks
+    case organizerWebhook(UUID)
     // The JSON API.
     case apiCompetition(UUID)
     case apiCalendar(UUID)
@@ -37,6 +39,8 @@ public enum SiteURL: Sendable, Equatable {
         case .organizerCompetition(let id): "/organizer/competitions/\(Self.segment(id))"
         case .registrants(let id): "/organizer/competitions/\(Self.segment(id))/registrants"
         case .registrantsCSV(let id): "/organizer/competitions/\(Self.segment(id))/registrants.csv"
+        case .organizerWebhooks: "/organizer/webhooks"
+        case .organizerWebhook(let id): "/organizer/webhooks/\(Self.segment(id))"
         case .apiCompetition(let id): "/api/competitions/\(Self.segment(id))"
         case .apiCalendar(let id): "/api/competitions/\(Self.segment(id))/calendar.ics"
         case .apiRegistration(let id): "/api/competitions/\(Self.segment(id))/register"

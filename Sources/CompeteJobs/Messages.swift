@@ -17,11 +17,13 @@ public struct RegistrationMailContext: Sendable {
     public let startDate: Date
     /// When the competition last changed: the calendar entry's DTSTAMP.
     public let updatedAt: Date
+    /// The competition's: messages give its times on this zone's clock.
+    public let timeZone: TimeZoneName
 
     public init(
         registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String, remindersEnabled: Bool = true,
         competitionId: UUID, competitionTitle: String, competitionDescription: String = "", organizerName: String = "",
-        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0)
+        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0), timeZone: TimeZoneName = .utc
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -35,6 +37,7 @@ public struct RegistrationMailContext: Sendable {
         self.organizerName = organizerName
         self.startDate = startDate
         self.updatedAt = updatedAt
+        self.timeZone = timeZone
     }
 }
 
@@ -102,7 +105,7 @@ struct Messages {
         var values = [
             "name": c.userName,
             "title": c.competitionTitle,
-            "when": Self.when(c.startDate),
+            "when": Self.starts(c),
             "pageURL": links.page(c),
             "calendarURL": links.calendar(c),
             "cancelPath": SiteURL.apiRegistration(c.competitionId).path,
@@ -117,8 +120,9 @@ struct Messages {
         )
     }
 
-    /// "Thursday, 3 December 2026, 18:00 UTC": unambiguous for readers in any time zone.
-    static func when(_ date: Date) -> String {
-        date.formattedUTC("\(weekday: .wide), \(day: .defaultDigits) \(month: .wide) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC")
+    /// When the competition starts, on its own clock with the offset and the zone's name
+    /// ("Thursday, 3 December 2026, 19:00 UTC+1 (Europe/Berlin)"): unambiguous wherever it is read.
+    static func starts(_ c: RegistrationMailContext) -> String {
+        LocalTime.long(c.startDate, in: c.timeZone)
     }
 }

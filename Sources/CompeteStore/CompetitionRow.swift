@@ -8,7 +8,7 @@ struct CompetitionRow: Decodable {
     static let columns = """
         c.id, c.title, c.description, c.tags, c.capacity, c.registered_count, c.waitlist_capacity,
         c.waitlist_count, c.reg_deadline, c.start_date, c.organizer_id, u.name AS organizer_name,
-        c.created_at, c.updated_at
+        c.created_at, c.updated_at, c.time_zone, c.opens_at
         """
 
     static let from = "competitions c JOIN users u ON u.id = c.organizer_id"
@@ -27,6 +27,8 @@ struct CompetitionRow: Decodable {
     let organizerName: String
     let createdAt: Date
     let updatedAt: Date
+    let timeZone: String
+    let opensAt: Date?
 
     var competition: Competition {
         Competition(
@@ -35,8 +37,15 @@ struct CompetitionRow: Decodable {
             waitlistCapacity: waitlistCapacity, waitlistCount: waitlistCount,
             regDeadline: regDeadline, startDate: startDate,
             organizerId: organizerId, organizerName: organizerName,
-            createdAt: createdAt, updatedAt: updatedAt
+            createdAt: createdAt, updatedAt: updatedAt,
+            timeZone: Self.zone(timeZone), opensAt: opensAt
         )
+    }
+
+    /// A stored zone name; only names the domain accepted are stored, and if the system's
+    /// database ever drops one, its times are shown in UTC rather than failing the read.
+    static func zone(_ stored: String) -> TimeZoneName {
+        TimeZoneName(stored) ?? .utc
     }
 
     /// `["a", "b"]` ⇄ `",a,b,"`: the delimiters let `LIKE '%,a,%'` match whole tags only.

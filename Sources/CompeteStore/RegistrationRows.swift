@@ -3,17 +3,26 @@ import Foundation
 
 /// The rows `SQLRegistrationStore` reads, each decoded whole (see `SQLRowDecoder.snakeCase`).
 
+/// A seat just claimed: the competition's seats after the claim.
+struct SeatClaimRow: Decodable {
+    let registeredCount: Int
+    let capacity: Int
+}
+
 /// The waitlist counters after a place was claimed: the new entry's position and sequence.
 struct WaitlistPlaceRow: Decodable {
     let waitlistCount: Int
     let waitlistTail: Int
 }
 
-/// Why no place was claimed; both flags are `CASE … THEN 1 ELSE 0` integers, which read the same
+/// Why no place was claimed; the flags are `CASE … THEN 1 ELSE 0` integers, which read the same
 /// on SQLite and PostgreSQL.
 struct DiagnosisRow: Decodable {
     let closed: Int
+    let notOpen: Int
     let already: Int
+    let opensAt: Date?
+    let timeZone: String
 }
 
 /// The participant's active registration that a cancellation ends.
@@ -33,12 +42,13 @@ struct ParticipantRegistrationRow: Decodable {
     let title: String
     let regDeadline: Date
     let startDate: Date
+    let timeZone: String
 
     var registration: ParticipantRegistration {
         ParticipantRegistration(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled, position: position,
             registeredAt: createdAt, competitionId: competitionId, competitionTitle: title,
-            regDeadline: regDeadline, startDate: startDate
+            regDeadline: regDeadline, startDate: startDate, timeZone: CompetitionRow.zone(timeZone)
         )
     }
 }

@@ -15,11 +15,12 @@ public struct SQLCompetitionStore: CompetitionStore {
         try await context.transaction(touchingCompetitions: true) { sql in
             try await sql.raw("""
                 INSERT INTO competitions (id, title, description, tags, capacity, waitlist_capacity, reg_deadline,
-                                          start_date, organizer_id, created_at, updated_at)
+                                          start_date, organizer_id, created_at, updated_at, time_zone, opens_at)
                 VALUES (\(bind: id), \(bind: content.title), \(bind: content.description),
                         \(bind: CompetitionRow.encodeTags(content.tags)), \(bind: content.capacity),
                         \(bind: content.waitlistCapacity), \(bind: content.regDeadline), \(bind: content.startDate),
-                        \(bind: organizerId), \(bind: now), \(bind: now))
+                        \(bind: organizerId), \(bind: now), \(bind: now),
+                        \(bind: content.timeZone.identifier), \(bind: content.opensAt))
                 """).run()
             guard let competition = try await Self.find(id: id, on: sql, lock: "") else {
                 throw DomainError.notFound
@@ -68,9 +69,12 @@ public struct SQLCompetitionStore: CompetitionStore {
         for tag in query.tags {
             clauses.append("c.tags LIKE \(bind: "%," + Self.escapeLike(tag) + ",%") ESCAPE '\\'")
         }
+        // As `Competition.status(at:)` decides, in the same order: closed, upcoming, full, open.
+        let opened: SQLQueryString = "(c.opens_at IS NULL OR c.opens_at <= \(bind: now))"
         switch query.status {
-        case .open?: clauses.append("c.reg_deadline > \(bind: now) AND c.registered_count < c.capacity")
-        case .full?: clauses.append("c.reg_deadline > \(bind: now) AND c.registered_count >= c.capacity")
+        case .upcoming?: clauses.append("c.reg_deadline > \(bind: now) AND c.opens_at > \(bind: now)")
+        case .open?: clauses.append("c.reg_deadline > \(bind: now) AND \(opened) AND c.registered_count < c.capacity")
+        case .full?: clauses.append("c.reg_deadline > \(bind: now) AND \(opened) AND c.registered_count >= c.capacity")
         case .closed?: clauses.append("c.reg_deadline <= \(bind: now)")
         case nil: break
         }
@@ -98,7 +102,8 @@ public struct SQLCompetitionStore: CompetitionStore {
                 UPDATE competitions SET title = \(bind: content.title), description = \(bind: content.description),
                     tags = \(bind: CompetitionRow.encodeTags(content.tags)), capacity = \(bind: content.capacity),
                     reg_deadline = \(bind: content.regDeadline), start_date = \(bind: content.startDate),
-                    waitlist_capacity = \(bind: content.waitlistCapacity), updated_at = \(bind: now)
+                    waitlist_capacity = \(bind: content.waitlistCapacity), updated_at = \(bind: now),
+                    time_zone = \(bind: content.timeZone.identifier), opens_at = \(bind: content.opensAt)
                 WHERE id = \(bind: id)
                 """).run()
             // More seats: the waitlist moves up in this same transaction.

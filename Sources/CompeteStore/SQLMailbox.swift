@@ -39,7 +39,8 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore, Delive
     public func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext? {
         try await context.sql.raw("""
             SELECT r.id, r.status, u.id AS user_id, u.name, u.email, u.reminders_enabled,
-                   c.id AS competition_id, c.title, c.description, c.start_date, c.updated_at, o.name AS organizer_name
+                   c.id AS competition_id, c.title, c.description, c.start_date, c.updated_at, c.time_zone,
+                   o.name AS organizer_name
             FROM registrations r JOIN users u ON u.id = r.user_id JOIN competitions c ON c.id = r.competition_id
                  JOIN users o ON o.id = c.organizer_id
             WHERE r.id = \(bind: registrationId)
@@ -84,13 +85,15 @@ private struct MailContextRow: Decodable {
     let startDate: Date
     let updatedAt: Date
     let organizerName: String
+    let timeZone: String
 
     var context: RegistrationMailContext {
         RegistrationMailContext(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled,
             userId: userId, userName: name, email: email, remindersEnabled: remindersEnabled,
             competitionId: competitionId, competitionTitle: title, competitionDescription: description,
-            organizerName: organizerName, startDate: startDate, updatedAt: updatedAt
+            organizerName: organizerName, startDate: startDate, updatedAt: updatedAt,
+            timeZone: CompetitionRow.zone(timeZone)
         )
     }
 }

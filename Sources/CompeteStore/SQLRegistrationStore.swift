@@ -25,7 +25,7 @@ public struct SQLRegistrationStore: RegistrationStore {
                 userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, lease: lease
             )
         }
-        if !noSeat.isFull(competitionId), let receipt = try await Self.registerSeat(
+        if !noSeat.skipsSeatPath(competitionId, now: now), let receipt = try await Self.registerSeat(
             userId: userId, competitionId: competitionId, registrationId: registrationId, now: now,
             lease: lease, on: context.sql
         ) {
@@ -37,6 +37,7 @@ public struct SQLRegistrationStore: RegistrationStore {
         switch outcome {
         case .confirmed: noSeat.seatTaken(competitionId)
         case .waitlisted, .refused(.full), .refused(.closed): noSeat.noSeat(competitionId)
+        case .refused(.notOpen(let opensAt, _)): noSeat.notOpen(competitionId, until: opensAt)
         case .refused: break
         }
         return outcome
@@ -48,7 +49,7 @@ public struct SQLRegistrationStore: RegistrationStore {
         let dbNow = context.flavor.now
         return try await context.transaction(touchingCompetitions: true) { sql in
             var outcome: RegistrationOutcome
-            if let place = try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, on: sql) {
+            if let place = try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, now: now, on: sql) {
                 outcome = try await Self.insertRegistration(
                     id: registrationId, userId: userId, competitionId: competitionId, place: place, now: now, on: sql
                 )
@@ -57,7 +58,7 @@ public struct SQLRegistrationStore: RegistrationStore {
                     try await Self.releasePlace(place, competitionId: competitionId, on: sql)
                 }
             } else {
-                outcome = .refused(try await Self.diagnose(userId: userId, competitionId: competitionId, dbNow: dbNow, on: sql))
+                outcome = .refused(try await Self.diagnose(userId: userId, competitionId: competitionId, dbNow: dbNow, now: now, on: sql))
             }
             if let lease {
                 try await SQLIdempotencyStore.complete(lease, with: try StoredOutcome(outcome), on: sql)
@@ -68,27 +69,41 @@ public struct SQLRegistrationStore: RegistrationStore {
 
     /// The seat claim, the one statement that takes a seat: a conditional UPDATE on the counter
     /// whose row lock serialises concurrent claims. `also` adds a condition (the one-statement
-    /// path requires its lease row). Returns the competition's id when it took a seat.
-    static func claimSeat(competitionId: UUID, dbNow: String, also condition: SQLQueryString = "") -> SQLQueryString {
+    /// path requires its lease row). Returns the competition's id when it took a seat, and its
+    /// seats afterwards (taking the last one emits `competition.full`).
+    static func claimSeat(competitionId: UUID, dbNow: String, now: Date, also condition: SQLQueryString = "") -> SQLQueryString {
         """
         UPDATE competitions SET registered_count = registered_count + 1
-        WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)\(condition)
-        RETURNING id
+        WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)
+          AND \(opened(at: now))\(condition)
+        RETURNING id, registered_count, capacity
         """
+    }
+
+    /// Registration has opened by `now`: part of every claim, seat or waitlist place, so the
+    /// opening costs no extra statement. Judged by the request's clock (the one that stamps
+    /// `registeredAt`, so no registration is ever stamped before its opening), unlike the
+    /// deadline, which the database's clock judges.
+    static func opened(at now: Date) -> SQLQueryString {
+        "(opens_at IS NULL OR opens_at <= \(bind: now))"
     }
 
     /// Where a new registration goes.
     enum Place {
-        case seat
+        /// `last`: it was the last free seat.
+        case seat(last: Bool)
         case waitlist(position: Int, sequence: Int)
     }
 
-    private static func claimPlace(competitionId: UUID, dbNow: String, on sql: any SQLDatabase) async throws -> Place? {
-        if try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow)).first() != nil { return .seat }
+    private static func claimPlace(competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase) async throws -> Place? {
+        if let seat = try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow, now: now))
+            .first(decoding: SeatClaimRow.self, with: .snakeCase) {
+            return .seat(last: seat.registeredCount == seat.capacity)
+        }
         guard let row = try await sql.raw("""
             UPDATE competitions SET waitlist_count = waitlist_count + 1, waitlist_tail = waitlist_tail + 1
             WHERE id = \(bind: competitionId) AND registered_count >= capacity AND waitlist_count < waitlist_capacity
-              AND reg_deadline > \(unsafeRaw: dbNow)
+              AND reg_deadline > \(unsafeRaw: dbNow) AND \(opened(at: now))
             RETURNING waitlist_count, waitlist_tail
             """).first(decoding: WaitlistPlaceRow.self, with: .snakeCase) else { return nil }
         return .waitlist(position: row.waitlistCount, sequence: row.waitlistTail)
@@ -126,17 +141,26 @@ public struct SQLRegistrationStore: RegistrationStore {
                 id: UUID(), now: now, on: sql
             )
         }
+        try await Outbox.publish(.registration(
+            status == .confirmed ? .registrationConfirmed : .registrationWaitlisted, registrationId: id,
+            competitionId: competitionId, userId: userId, status: status, position: position, at: now
+        ), now: now, on: sql)
+        if case .seat(last: true) = place {
+            try await Outbox.publish(.competitionFull(competitionId, at: now), now: now, on: sql)
+        }
         return RegistrationOutcome(RegistrationReceipt(
             registrationId: id, competitionId: competitionId, status: status, position: position, registeredAt: now
         ))
     }
 
-    /// Why no place could be claimed: missing, already registered, closed, else full.
+    /// Why no place could be claimed: missing, already registered, closed, not open yet (by the
+    /// same clocks as the claim), else full.
     private static func diagnose(
-        userId: UUID, competitionId: UUID, dbNow: String, on sql: any SQLDatabase
+        userId: UUID, competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase
     ) async throws -> RegistrationRejection {
         guard let row = try await sql.raw("""
             SELECT CASE WHEN c.reg_deadline <= \(unsafeRaw: dbNow) THEN 1 ELSE 0 END AS closed,
+                   CASE WHEN \(opened(at: now)) THEN 0 ELSE 1 END AS not_open, c.opens_at, c.time_zone,
                    CASE WHEN EXISTS (
                        SELECT 1 FROM registrations r
                        WHERE r.competition_id = c.id AND r.user_id = \(bind: userId)
@@ -146,6 +170,9 @@ public struct SQLRegistrationStore: RegistrationStore {
             """).first(decoding: DiagnosisRow.self, with: .snakeCase) else { return .notFound }
         if row.already == 1 { return .alreadyRegistered }
         if row.closed == 1 { return .closed }
+        if row.notOpen == 1, let opensAt = row.opensAt {
+            return .notOpen(opensAt: opensAt, timeZone: CompetitionRow.zone(row.timeZone))
+        }
         return .full
     }
 
@@ -176,6 +203,10 @@ public struct SQLRegistrationStore: RegistrationStore {
                 RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId),
                 id: UUID(), now: now, on: sql
             )
+            try await Outbox.publish(.registration(
+                .registrationCancelled, registrationId: registrationId, competitionId: competitionId, userId: userId,
+                status: .cancelled, at: now
+            ), now: now, on: sql)
             if !wasWaitlisted {
                 try await Waitlist.promote(competitionId: competitionId, now: now, flavor: flavor, on: sql)
             }
@@ -206,7 +237,7 @@ public struct SQLRegistrationStore: RegistrationStore {
     /// with its current place in line.
     private func participantRegistrations(_ condition: SQLQueryString, limit: SQLQueryString) async throws -> [ParticipantRegistration] {
         try await context.sql.raw("""
-            SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date,
+            SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date, c.time_zone,
                    CASE WHEN r.status = \(bind: RegistrationStatus.waitlisted.rawValue) THEN (
                        SELECT COUNT(*) FROM registrations w
                        WHERE w.competition_id = r.competition_id AND w.status = \(bind: RegistrationStatus.waitlisted.rawValue)

@@ -41,6 +41,9 @@ struct OrganizerPages: RouteCollection {
         var regDeadline: String?
         var startDate: String?
         var waitlistCapacity: String?
+        /// The zone the times below are typed in.
+        var timezone: String?
+        var opensAt: String?
         var idempotencyKey: String?
     }
 
@@ -51,15 +54,20 @@ struct OrganizerPages: RouteCollection {
         let errors: [String: String]
         let minCapacity: Int
         let cancelURL: String
+        /// Suggestions for the time-zone field (any name the server accepts may be typed).
+        let timeZones: [String]
     }
+
+    /// UTC and the database's location names, for the time-zone field's suggestions.
+    static let timeZoneSuggestions = ["UTC"] + TimeZone.knownTimeZoneIdentifiers.filter { TimeZoneName($0) != nil }.sorted()
 
     @Sendable func newForm(_ req: Request) async throws -> Response {
         let draft = try services.competitions.template(by: try req.principal)
         let values = FormValues(
             title: draft.title, description: draft.description, tags: draft.tags?.joined(separator: ", "),
-            capacity: draft.capacity.map(String.init), regDeadline: draft.regDeadline.map(Formatting.inputValue),
-            startDate: draft.startDate.map(Formatting.inputValue), waitlistCapacity: draft.waitlistCapacity.map(String.init),
-            idempotencyKey: UUID().uuidString.lowercased()
+            capacity: draft.capacity.map(String.init), regDeadline: draft.regDeadline.map { LocalTime.inputValue($0, in: .utc) },
+            startDate: draft.startDate.map { LocalTime.inputValue($0, in: .utc) }, waitlistCapacity: draft.waitlistCapacity.map(String.init),
+            timezone: TimeZoneName.utc.identifier, opensAt: "", idempotencyKey: UUID().uuidString.lowercased()
         )
         return try await renderForm(req, editing: nil, values: values, errors: [:], minCapacity: 1)
     }
@@ -78,7 +86,7 @@ struct OrganizerPages: RouteCollection {
                 if answer.replayed {
                     return Flash(kind: .info, message: "This competition was already published.").redirect(to: page)
                 }
-                return Flash(kind: .success, message: "Published! Participants can register now.").redirect(to: page)
+                return Self.published(answer.outcome.value, now: services.effects.now()).redirect(to: page)
             } catch let error as DomainError {
                 guard case .validation = error else {
                     // e.g. the same form submitted twice at once: the first one is still running.
@@ -90,12 +98,22 @@ struct OrganizerPages: RouteCollection {
         return try await renderForm(req, editing: nil, values: values, errors: errors, minCapacity: 1, status: .badRequest)
     }
 
+    /// What the organizer is told on publishing: registration is open now, or when it opens.
+    static func published(_ competition: Competition, now: Date) -> Flash {
+        guard competition.status(at: now) == .upcoming, let opensAt = competition.opensAt else {
+            return Flash(kind: .success, message: "Published! Participants can register now.")
+        }
+        return Flash(kind: .success, message: "Published! Registration opens \(LocalTime.short(opensAt, in: competition.timeZone)).")
+    }
+
     @Sendable func editForm(_ req: Request) async throws -> Response {
         let competition = try await services.competitions.editable(by: try req.principal, id: try id(req))
+        let zone = competition.timeZone
         let values = FormValues(
             title: competition.title, description: competition.description, tags: competition.tags.joined(separator: ", "),
-            capacity: String(competition.capacity), regDeadline: Formatting.inputValue(competition.regDeadline),
-            startDate: Formatting.inputValue(competition.startDate), waitlistCapacity: String(competition.waitlistCapacity),
+            capacity: String(competition.capacity), regDeadline: LocalTime.inputValue(competition.regDeadline, in: zone),
+            startDate: LocalTime.inputValue(competition.startDate, in: zone), waitlistCapacity: String(competition.waitlistCapacity),
+            timezone: zone.identifier, opensAt: competition.opensAt.map { LocalTime.inputValue($0, in: zone) } ?? "",
             idempotencyKey: nil
         )
         return try await renderForm(req, editing: competition,
@@ -146,8 +164,8 @@ struct OrganizerPages: RouteCollection {
         )
         let view = CompetitionView(competition, now: services.effects.now())
         let rows = registrants.items.map {
-            RegistrantRow(name: $0.name, email: $0.email, registeredAt: Formatting.date($0.registeredAt), status: $0.status.rawValue,
-                          deliveryFailed: $0.deliveryFailed)
+            RegistrantRow(name: $0.name, email: $0.email, registeredAt: LocalTime.short($0.registeredAt, in: competition.timeZone),
+                          status: $0.status.rawValue, deliveryFailed: $0.deliveryFailed)
         }
         let page = RegistrantsPage(competition: view, items: rows, empty: rows.isEmpty,
                                    csvURL: SiteURL.registrantsCSV(competition.id).path,
@@ -173,7 +191,7 @@ struct OrganizerPages: RouteCollection {
         let (action, cancel): (SiteURL, SiteURL) = competition.map { (.organizerCompetition($0.id), .competition($0.id)) }
             ?? (.organizerCompetitions, .organizerDashboard)
         let page = FormPage(isEdit: competition != nil, action: action.path, values: values, errors: errors, minCapacity: minCapacity,
-                            cancelURL: cancel.path)
+                            cancelURL: cancel.path, timeZones: Self.timeZoneSuggestions)
         return try await renderer.render(req, "competition-form", title: competition == nil ? "New competition" : "Edit competition", page, status: status)
     }
 
@@ -199,15 +217,25 @@ struct OrganizerPages: RouteCollection {
                 errors["waitlistCapacity"] = "Waitlist size must be a whole number."
             }
         }
-        if changed(values.regDeadline, current.map { Formatting.inputValue($0.regDeadline) }) {
-            if let date = Formatting.parseInput(values.regDeadline ?? "") { draft.regDeadline = date } else {
-                errors["regDeadline"] = "Registration deadline must be a date and time."
+        let typedZone = (values.timezone ?? "").trimmingCharacters(in: .whitespaces)
+        var zone = current?.timeZone ?? .utc
+        if !typedZone.isEmpty {
+            if let named = TimeZoneName(typedZone) { zone = named } else {
+                errors["timezone"] = "Time zone \(TimeZoneName.requirement)."
             }
         }
-        if changed(values.startDate, current.map { Formatting.inputValue($0.startDate) }), !(values.startDate ?? "").isEmpty {
-            if let date = Formatting.parseInput(values.startDate ?? "") { draft.startDate = date } else {
-                errors["startDate"] = "Start must be a date and time."
-            }
+        if current == nil || zone != current?.timeZone { draft.timeZone = zone.identifier }
+        // The times are typed on the clock of the zone chosen in the same form; a field counts
+        // as changed when its text does, or when the zone it is read in does.
+        let form = LocalTimeFields(zone: zone, zoneChanged: current != nil && zone != current?.timeZone)
+        if case .some(let date?) = form.read(values.regDeadline, label: "Registration deadline", existing: current?.regDeadline, required: true, errors: &errors, field: "regDeadline") {
+            draft.regDeadline = date
+        }
+        if case .some(let date?) = form.read(values.startDate, label: "Start", existing: current?.startDate, errors: &errors, field: "startDate") {
+            draft.startDate = date
+        }
+        if let opensAt = form.read(values.opensAt, label: "Registration opening", existing: current?.opensAt, errors: &errors, field: "opensAt") {
+            draft.opensAt = opensAt
         }
         return (draft, errors)
     }

@@ -94,7 +94,7 @@ struct ParticipantPages: RouteCollection {
                 competitionId: $0.competitionId.uuidString.lowercased(), title: $0.competitionTitle,
                 status: $0.status.rawValue, active: $0.status != .cancelled,
                 waitlisted: $0.status == .waitlisted, position: $0.position ?? 0,
-                registeredAt: Formatting.date($0.registeredAt), start: Formatting.date($0.startDate)
+                registeredAt: LocalTime.short($0.registeredAt, in: $0.timeZone), start: LocalTime.short($0.startDate, in: $0.timeZone)
             )
         }
         return try await renderer.render(req, "registrations", title: "My registrations", RegistrationsPage(
@@ -120,7 +120,7 @@ struct ParticipantPages: RouteCollection {
         let principal = try req.principal
         let items = try await services.mailbox.inbox(principal).map {
             MessageRow(kind: $0.message.kind.rawValue, subject: $0.message.subject, body: $0.message.body,
-                       to: $0.message.to, sentAt: Formatting.date($0.sentAt), delivery: $0.delivery.rawValue)
+                       to: $0.message.to, sentAt: LocalTime.short($0.sentAt, in: .utc), delivery: $0.delivery.rawValue)
         }
         return try await renderer.render(req, "mailbox", title: "Mailbox", MailboxPage(items: items, empty: items.isEmpty))
     }

@@ -29,7 +29,7 @@ POSTMAN_PATH = ROOT / "Mini Compete.postman_collection.json"
 
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-KNOWN_TAGS = {"Auth", "Competitions", "Registration", "Me", "Operations"}
+KNOWN_TAGS = {"Auth", "Competitions", "Registration", "Me", "Webhooks", "Operations"}
 PROBLEM_REF = "#/components/schemas/Problem"
 PROBLEM_MEDIA = "application/problem+json"
 # Error statuses whose body is not a problem: the health check reports itself in its own shape.
@@ -37,7 +37,7 @@ NON_PROBLEM_ERRORS = {("get", "/api/health", "503"): "#/components/schemas/Healt
 # Every stable error `code` the server emits (Sources/CompeteAPI/Problem.swift).
 KNOWN_CODES = {
     "validation_failed", "email_taken", "invalid_credentials", "rate_limited", "unauthorized", "forbidden",
-    "not_found", "already_registered", "competition_full", "registration_closed", "not_registered",
+    "not_found", "already_registered", "competition_full", "registration_closed", "registration_not_open", "not_registered",
     "capacity_below_registered", "idempotency_key_invalid", "idempotency_key_reused",
     "idempotency_request_in_progress", "payload_too_large", "internal_error", "temporarily_unavailable",
 }
@@ -62,6 +62,12 @@ EXPECTED_OPERATIONS = {
     "GET /api/users/me/preferences",
     "PATCH /api/users/me/preferences",
     "POST /api/mail/unsubscribe",
+    "POST /api/webhooks",
+    "GET /api/webhooks",
+    "GET /api/webhooks/{id}",
+    "DELETE /api/webhooks/{id}",
+    "GET /api/webhooks/{id}/deliveries",
+    "POST /api/webhooks/{id}/deliveries/{deliveryId}/redeliver",
     "GET /api/health",
     "GET /api/openapi.json",
     "GET /api/docs",
@@ -140,11 +146,12 @@ def postman_requests(collection: dict):
 
 
 def postman_operation(item: dict) -> str:
-    """`METHOD /path` with {{variables}} in path segments mapped to {id}; the query is dropped."""
+    """`METHOD /path` with {{variables}} in path segments mapped to {id} ({{deliveryId}} to
+    {deliveryId}); the query is dropped."""
     request = item["request"]
     url = request["url"]
     segments = url["path"] if isinstance(url, dict) else url.split("?")[0].split("/")[1:]
-    mapped = ["{id}" if re.fullmatch(r"\{\{\w+\}\}", s) else s for s in segments]
+    mapped = [("{deliveryId}" if s == "{{deliveryId}}" else "{id}") if re.fullmatch(r"\{\{\w+\}\}", s) else s for s in segments]
     return f"{request['method'].upper()} /" + "/".join(mapped)
 
 
@@ -262,7 +269,7 @@ def check_id_parameters(spec: dict) -> None:
         for param in operation_parameters(spec, item, operation):
             if param["in"] == "path":
                 seen += 1
-                assert param["name"] == "id" and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
+                assert param["name"] in ("id", "deliveryId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
                 schema = deref(spec, param["schema"])
                 assert schema.get("type") == "string" and "format" not in schema, f"{method.upper()} {path}: id must be a plain string"
         for name in re.findall(r"\{(\w+)\}", path):
@@ -314,10 +321,10 @@ def _rebase(schema):
 def check_response_objects_closed(spec: dict) -> None:
     """Response objects say exactly what the server emits: closed, with accurate `required`."""
     schemas = spec["components"]["schemas"]
-    optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"),
+    optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"), ("Problem", "opensAt"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead")}
-    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "MailPreferencesPatch"}
+    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "MailPreferencesPatch", "WebhookCreate"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):
             if node.get("type") != "object" or "properties" not in node:

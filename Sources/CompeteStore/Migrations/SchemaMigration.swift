@@ -39,5 +39,7 @@ public enum Schema {
         M010StoreTypedOutcomes(),
         M011AddTokenVersion(),
         M012AddMailDelivery(),
+        M013CreateWebhooks(),
+        M015AddTimeZoneAndOpensAt(),
     ]
 }
