@@ -24,9 +24,12 @@ struct CompetitionRequest: Decodable {
     var regDeadline: Date?
     var startDate: Date?
     var waitlistCapacity: Int?
+    var questions: JSONValue?
+    var rules: String??
+    var requiresApproval: Bool?
 
     private enum CodingKeys: String, CodingKey {
-        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity
+        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, questions, rules, requiresApproval
     }
 
     init(from decoder: any Decoder) throws {
@@ -38,12 +41,31 @@ struct CompetitionRequest: Decodable {
         regDeadline = try container.decodeIfPresent(Date.self, forKey: .regDeadline)
         startDate = try container.decodeIfPresent(Date.self, forKey: .startDate)
         waitlistCapacity = try container.decodeIfPresent(WholeNumber.self, forKey: .waitlistCapacity)?.value
+        questions = try container.decodeIfPresent(JSONValue.self, forKey: .questions)
+        // Present and null clears the rules; absent leaves them as they are.
+        if container.contains(.rules) { rules = .some(try container.decodeIfPresent(String.self, forKey: .rules)) }
+        requiresApproval = try container.decodeIfPresent(Bool.self, forKey: .requiresApproval)
     }
 
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
-                         regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity)
+                         regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
+                         questions: questions, rules: rules, requiresApproval: requiresApproval)
     }
+}
+
+/// `POST`/`PATCH /api/competitions/{id}/register`: `{answers?, acceptRules?}`, kept as sent so
+/// the form rules can name each problem.
+struct RegisterRequest: Decodable {
+    var answers: JSONValue?
+    var acceptRules: JSONValue?
+
+    var submission: FormSubmission { FormSubmission(answers: answers, acceptRules: acceptRules) }
+}
+
+/// `POST …/registrations/{registrationId}/decline`: `{reason?}`.
+struct DeclineRequest: Decodable {
+    var reason: String?
 }
 
 /// An integer field that reports fractions and absurd magnitudes (`1.5`, `1e30`) against its
@@ -100,6 +122,9 @@ struct CompetitionResponse: Encodable {
     let organizer: Organizer
     let createdAt: Date
     let updatedAt: Date
+    let questions: [Question]
+    let rules: NullableString
+    let requiresApproval: Bool
 
     init(_ c: Competition, now: Date) {
         id = c.id.wire
@@ -117,6 +142,21 @@ struct CompetitionResponse: Encodable {
         organizer = Organizer(id: c.organizerId.wire, name: c.organizerName)
         createdAt = c.createdAt
         updatedAt = c.updatedAt
+        questions = c.form.questions
+        rules = NullableString(c.form.rules)
+        requiresApproval = c.form.requiresApproval
+    }
+}
+
+/// A string field that is always present, `null` when unset (the contract's `rules: null`).
+struct NullableString: Encodable {
+    let value: String?
+
+    init(_ value: String?) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }
 
@@ -165,12 +205,17 @@ struct MyRegistrationResponse: Encodable {
     let position: Int?
     let registeredAt: Date
     let competition: CompetitionSummary
+    let answers: [String: AnswerValue]
+    /// The organizer's reason, for a declined registration that has one.
+    let declineReason: String?
 
     init(_ r: ParticipantRegistration) {
         registrationId = r.registrationId.wire
         status = r.status
         position = r.position
         registeredAt = r.registeredAt
+        answers = r.answers.values
+        declineReason = r.declineReason
         competition = CompetitionSummary(id: r.competitionId.wire, title: r.competitionTitle,
                                          regDeadline: r.regDeadline, startDate: r.startDate)
     }
@@ -183,12 +228,35 @@ struct RegistrantResponse: Encodable {
     let status: RegistrationStatus
     let registeredAt: Date
     let user: Person
+    let answers: [String: AnswerValue]
+    let declineReason: String?
 
     init(_ r: Registrant) {
         registrationId = r.registrationId.wire
         status = r.status
         registeredAt = r.registeredAt
         user = Person(id: r.userId.wire, name: r.name, email: r.email)
+        answers = r.answers.values
+        declineReason = r.declineReason
+    }
+}
+
+/// A registration after the organizer's decision.
+struct DecisionResponse: Encodable {
+    let registrationId: String
+    let competitionId: String
+    let status: RegistrationStatus
+    let position: Int?
+    let registeredAt: Date
+    let declineReason: String?
+
+    init(_ r: DecisionReceipt) {
+        registrationId = r.registrationId.wire
+        competitionId = r.competitionId.wire
+        status = r.status
+        position = r.position
+        registeredAt = r.registeredAt
+        declineReason = r.declineReason
     }
 }
 

@@ -19,11 +19,16 @@ public struct Competition: Sendable, Equatable, Codable {
     public var organizerName: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// Questions, rules and approval: what registering asks beyond "who".
+    public var form: RegistrationForm
+    /// Registrations waiting for the organizer's approval (they hold no seat).
+    public var pendingCount: Int
 
     public init(
         id: UUID, title: String, description: String, tags: [String], capacity: Int,
         registeredCount: Int, waitlistCapacity: Int, waitlistCount: Int, regDeadline: Date,
-        startDate: Date, organizerId: UUID, organizerName: String, createdAt: Date, updatedAt: Date
+        startDate: Date, organizerId: UUID, organizerName: String, createdAt: Date, updatedAt: Date,
+        form: RegistrationForm = RegistrationForm(), pendingCount: Int = 0
     ) {
         self.id = id
         self.title = title
@@ -39,6 +44,8 @@ public struct Competition: Sendable, Equatable, Codable {
         self.organizerName = organizerName
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.form = form
+        self.pendingCount = pendingCount
     }
 
     public var seatsLeft: Int { max(0, capacity - registeredCount) }

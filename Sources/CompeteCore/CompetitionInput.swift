@@ -9,10 +9,16 @@ public struct CompetitionDraft: Sendable {
     public var regDeadline: Date?
     public var startDate: Date?
     public var waitlistCapacity: Int?
+    /// The questions exactly as sent (`QuestionList.parse` reads them).
+    public var questions: JSONValue?
+    /// Absent: unchanged; `.some(nil)` (JSON null or empty text): no rules.
+    public var rules: String??
+    public var requiresApproval: Bool?
 
     public init(
         title: String? = nil, description: String? = nil, tags: [String]? = nil, capacity: Int? = nil,
-        regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil
+        regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil,
+        questions: JSONValue? = nil, rules: String?? = nil, requiresApproval: Bool? = nil
     ) {
         self.title = title
         self.description = description
@@ -21,6 +27,9 @@ public struct CompetitionDraft: Sendable {
         self.regDeadline = regDeadline
         self.startDate = startDate
         self.waitlistCapacity = waitlistCapacity
+        self.questions = questions
+        self.rules = rules
+        self.requiresApproval = requiresApproval
     }
 }
 
@@ -34,6 +43,7 @@ public struct CompetitionContent: Sendable, Equatable {
     public var startDate: Date
     /// 0 means no waitlist.
     public var waitlistCapacity: Int = 0
+    public var form = RegistrationForm()
 
     public static let maxTitle = 200
     public static let maxDescription = 10_000
@@ -46,11 +56,12 @@ public struct CompetitionContent: Sendable, Equatable {
         if draft.title == nil { errors.append(FieldError("title", "is required")) }
         if draft.capacity == nil { errors.append(FieldError("capacity", "is required")) }
         if draft.regDeadline == nil { errors.append(FieldError("regDeadline", "is required")) }
-        let content = CompetitionContent(
+        var content = CompetitionContent(
             title: draft.title ?? "", description: draft.description ?? "", tags: draft.tags ?? [],
             capacity: draft.capacity ?? 0, regDeadline: draft.regDeadline ?? now,
             startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0
         )
+        errors += content.form.apply(draft)
         if !errors.isEmpty {
             // Report the missing fields together with whatever else is wrong in the present ones.
             let present = content.problems(checkingDeadlineAgainst: now)
@@ -70,6 +81,10 @@ public struct CompetitionContent: Sendable, Equatable {
         if let regDeadline = patch.regDeadline { next.regDeadline = regDeadline }
         if let startDate = patch.startDate { next.startDate = startDate }
         if let waitlistCapacity = patch.waitlistCapacity { next.waitlistCapacity = waitlistCapacity }
+        let formErrors = next.form.apply(patch)
+        if !formErrors.isEmpty {
+            throw DomainError.validation(formErrors + next.problems(checkingDeadlineAgainst: nil))
+        }
         return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil)
     }
 
@@ -110,6 +125,13 @@ public struct CompetitionContent: Sendable, Equatable {
         if startDate < regDeadline {
             errors.append(FieldError("startDate", "must not be before regDeadline"))
         }
+        if let rules = form.rules {
+            if rules.count > RegistrationForm.maxRules {
+                errors.append(FieldError("rules", "must be at most \(RegistrationForm.maxRules) characters"))
+            } else if Text.hasControlCharacters(rules, allowing: Text.multiLine) {
+                errors.append(FieldError("rules", "must not contain control or invisible formatting characters other than line breaks and tabs"))
+            }
+        }
         return errors
     }
 }
@@ -118,7 +140,27 @@ extension Competition {
     public var content: CompetitionContent {
         CompetitionContent(
             title: title, description: description, tags: tags, capacity: capacity,
-            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity
+            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity, form: form
         )
+    }
+}
+
+extension RegistrationForm {
+    /// Takes the draft's questions, rules and approval setting; returns the questions' problems
+    /// (the rules' length is checked with the other fields).
+    mutating func apply(_ draft: CompetitionDraft) -> [FieldError] {
+        if let rules = draft.rules {
+            let trimmed = rules?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            self.rules = trimmed.isEmpty ? nil : trimmed
+        }
+        if let requiresApproval = draft.requiresApproval { self.requiresApproval = requiresApproval }
+        guard let raw = draft.questions else { return [] }
+        switch QuestionList.parse(raw) {
+        case .success(let parsed):
+            questions = parsed
+            return []
+        case .failure(.validation(let errors)): return errors
+        case .failure(let other): return [FieldError("questions", "\(other)")]
+        }
     }
 }

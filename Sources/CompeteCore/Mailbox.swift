@@ -3,7 +3,7 @@ import Foundation
 /// A simulated email, as it lands in a participant's mailbox.
 public struct MailMessage: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable {
-        case confirmation, cancellation, promotion, reminder
+        case confirmation, cancellation, promotion, reminder, pending, waitlisted, declined
     }
 
     public let kind: Kind

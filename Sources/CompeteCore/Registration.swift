@@ -6,6 +6,15 @@ public enum RegistrationStatus: String, Sendable, Codable {
     /// served when a seat frees up.
     case waitlisted
     case cancelled
+    /// Waiting for the organizer's approval; holds no seat.
+    case pending
+    /// Refused by the organizer (final: the participant cannot register again).
+    case declined
+
+    /// Statuses that count as "registered" for the participant: one at most per competition.
+    public var isActive: Bool { self == .confirmed || self == .waitlisted || self == .pending }
+
+    public static let active: [RegistrationStatus] = [.confirmed, .waitlisted, .pending]
 }
 
 /// The answer to a successful registration: a seat, or a place on the waitlist.
@@ -49,11 +58,17 @@ public enum RegistrationOutcome: Sendable, Equatable, Codable {
     case confirmed(RegistrationReceipt)
     /// No seat, but a place on the waitlist (`receipt.position`).
     case waitlisted(RegistrationReceipt)
+    /// Waiting for the organizer's approval, no seat taken.
+    case pending(RegistrationReceipt)
     case refused(RegistrationRejection)
 
-    /// A seat or a waitlist place, by the receipt's status.
+    /// A seat, a waitlist place or a wait for approval, by the receipt's status.
     public init(_ receipt: RegistrationReceipt) {
-        self = receipt.status == .waitlisted ? .waitlisted(receipt) : .confirmed(receipt)
+        switch receipt.status {
+        case .waitlisted: self = .waitlisted(receipt)
+        case .pending: self = .pending(receipt)
+        default: self = .confirmed(receipt)
+        }
     }
 }
 
@@ -78,10 +93,13 @@ public struct ParticipantRegistration: Sendable, Equatable {
     public let competitionTitle: String
     public let regDeadline: Date
     public let startDate: Date
+    public let answers: Answers
+    /// The organizer's reason, for `declined` (nil when none was given).
+    public let declineReason: String?
 
     public init(
         registrationId: UUID, status: RegistrationStatus, position: Int? = nil, registeredAt: Date, competitionId: UUID,
-        competitionTitle: String, regDeadline: Date, startDate: Date
+        competitionTitle: String, regDeadline: Date, startDate: Date, answers: Answers = Answers(), declineReason: String? = nil
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -91,6 +109,8 @@ public struct ParticipantRegistration: Sendable, Equatable {
         self.competitionTitle = competitionTitle
         self.regDeadline = regDeadline
         self.startDate = startDate
+        self.answers = answers
+        self.declineReason = declineReason
     }
 }
 
@@ -102,13 +122,84 @@ public struct Registrant: Sendable, Equatable {
     public let userId: UUID
     public let name: String
     public let email: String
+    public let answers: Answers
+    public let declineReason: String?
 
-    public init(registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String) {
+    public init(
+        registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String,
+        answers: Answers = Answers(), declineReason: String? = nil
+    ) {
         self.registrationId = registrationId
         self.status = status
         self.registeredAt = registeredAt
         self.userId = userId
         self.name = name
         self.email = email
+        self.answers = answers
+        self.declineReason = declineReason
     }
+}
+
+/// What a competition's registration needs to know before the store is asked: whose it is,
+/// and its form.
+public struct CompetitionForm: Sendable, Equatable {
+    public let competitionId: UUID
+    public let organizerId: UUID
+    public let regDeadline: Date
+    public let form: RegistrationForm
+
+    public init(competitionId: UUID, organizerId: UUID, regDeadline: Date, form: RegistrationForm) {
+        self.competitionId = competitionId
+        self.organizerId = organizerId
+        self.regDeadline = regDeadline
+        self.form = form
+    }
+}
+
+/// The organizer's decision on a pending registration.
+public enum RegistrationDecision: Sendable, Equatable {
+    case approve
+    case decline(reason: String?)
+
+    public static let maxReason = 500
+}
+
+/// A registration after a decision: `confirmed`, `waitlisted` (with `position`) or `declined`.
+public struct DecisionReceipt: Sendable, Equatable {
+    public let registrationId: UUID
+    public let competitionId: UUID
+    public let status: RegistrationStatus
+    public let position: Int?
+    public let registeredAt: Date
+    public let declineReason: String?
+
+    public init(
+        registrationId: UUID, competitionId: UUID, status: RegistrationStatus, position: Int? = nil, registeredAt: Date,
+        declineReason: String? = nil
+    ) {
+        self.registrationId = registrationId
+        self.competitionId = competitionId
+        self.status = status
+        self.position = position
+        self.registeredAt = registeredAt
+        self.declineReason = declineReason
+    }
+}
+
+/// What deciding came to; refusals are values the service turns into errors.
+public enum DecisionOutcome: Sendable, Equatable {
+    case decided(DecisionReceipt)
+    /// No such registration in this competition.
+    case notFound
+    /// Cancelled, or decided the other way already.
+    case notPending
+    /// Approving found neither a seat nor room on the waitlist; it stays pending.
+    case full
+}
+
+/// What changing answers came to.
+public enum AnswersChange: Sendable, Equatable {
+    case changed(registrationId: UUID)
+    case notRegistered
+    case closed
 }

@@ -16,6 +16,8 @@ public enum SiteURL: Sendable, Equatable {
     case organizerCompetition(UUID)
     case registrants(UUID)
     case registrantsCSV(UUID)
+    /// Where the organizer's approve / decline buttons post.
+    case decisions(UUID)
     // The JSON API.
     case apiCompetition(UUID)
     case apiCalendar(UUID)
@@ -33,6 +35,7 @@ public enum SiteURL: Sendable, Equatable {
         case .organizerCompetition(let id): "/organizer/competitions/\(Self.segment(id))"
         case .registrants(let id): "/organizer/competitions/\(Self.segment(id))/registrants"
         case .registrantsCSV(let id): "/organizer/competitions/\(Self.segment(id))/registrants.csv"
+        case .decisions(let id): "/organizer/competitions/\(Self.segment(id))/decisions"
         case .apiCompetition(let id): "/api/competitions/\(Self.segment(id))"
         case .apiCalendar(let id): "/api/competitions/\(Self.segment(id))/calendar.ics"
         case .apiRegistration(let id): "/api/competitions/\(Self.segment(id))/register"

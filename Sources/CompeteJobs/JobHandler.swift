@@ -35,6 +35,12 @@ public struct JobHandler: Sendable {
             message = Messages.cancellation(context)
         case .registrationPromotion:
             message = Messages.promotion(context, links: links)
+        case .registrationPending:
+            message = Messages.pending(context, links: links)
+        case .registrationWaitlisted:
+            message = Messages.waitlisted(context, links: links)
+        case .registrationDeclined:
+            message = Messages.declined(context)
         case .reminderNotify:
             // Cancelled since it was scheduled, or already under way: nothing to remind of.
             guard context.status == .confirmed, context.startDate > now else { return }

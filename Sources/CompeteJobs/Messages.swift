@@ -11,10 +11,12 @@ public struct RegistrationMailContext: Sendable {
     public let competitionId: UUID
     public let competitionTitle: String
     public let startDate: Date
+    /// The organizer's reason, once declined.
+    public let declineReason: String?
 
     public init(
         registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String,
-        competitionId: UUID, competitionTitle: String, startDate: Date
+        competitionId: UUID, competitionTitle: String, startDate: Date, declineReason: String? = nil
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -24,6 +26,7 @@ public struct RegistrationMailContext: Sendable {
         self.competitionId = competitionId
         self.competitionTitle = competitionTitle
         self.startDate = startDate
+        self.declineReason = declineReason
     }
 }
 
@@ -87,6 +90,40 @@ enum Messages {
 
             your registration for \(c.competitionTitle) (starting \(when(c.startDate))) is cancelled and your seat released.
             You can register again while registration is open and seats are left.
+            """)
+    }
+
+    static func pending(_ c: RegistrationMailContext, links: MessageLinks) -> MailMessage {
+        MailMessage(kind: .pending, userId: c.userId, to: c.email,
+                    subject: "Registration received: \(c.competitionTitle)", body: """
+            Hi \(c.userName),
+
+            thanks for registering for \(c.competitionTitle). The organizer approves each entry, so your
+            registration is pending: no seat is held yet. We'll email you as soon as they decide.
+
+            See its status under "My registrations" (\(links.page(c))).
+            """)
+    }
+
+    static func waitlisted(_ c: RegistrationMailContext, links: MessageLinks) -> MailMessage {
+        MailMessage(kind: .waitlisted, userId: c.userId, to: c.email,
+                    subject: "Approved, on the waitlist: \(c.competitionTitle)", body: """
+            Hi \(c.userName),
+
+            the organizer approved your registration for \(c.competitionTitle), but every seat is taken:
+            you're on the waitlist. If a seat opens up before the start, it's yours and we'll email you.
+
+            See your place under "My registrations" (\(links.page(c))).
+            """)
+    }
+
+    static func declined(_ c: RegistrationMailContext) -> MailMessage {
+        let reason = c.declineReason.map { "\n\nThe organizer's reason: \($0)" } ?? ""
+        return MailMessage(kind: .declined, userId: c.userId, to: c.email,
+                           subject: "Registration declined: \(c.competitionTitle)", body: """
+            Hi \(c.userName),
+
+            the organizer of \(c.competitionTitle) declined your registration.\(reason)
             """)
     }
 

@@ -8,7 +8,7 @@ struct CompetitionRow: Decodable {
     static let columns = """
         c.id, c.title, c.description, c.tags, c.capacity, c.registered_count, c.waitlist_capacity,
         c.waitlist_count, c.reg_deadline, c.start_date, c.organizer_id, u.name AS organizer_name,
-        c.created_at, c.updated_at
+        c.created_at, c.updated_at, c.questions, c.rules, c.requires_approval, c.pending_count
         """
 
     static let from = "competitions c JOIN users u ON u.id = c.organizer_id"
@@ -27,6 +27,10 @@ struct CompetitionRow: Decodable {
     let organizerName: String
     let createdAt: Date
     let updatedAt: Date
+    let questions: String
+    let rules: String?
+    let requiresApproval: Int
+    let pendingCount: Int
 
     var competition: Competition {
         Competition(
@@ -35,8 +39,24 @@ struct CompetitionRow: Decodable {
             waitlistCapacity: waitlistCapacity, waitlistCount: waitlistCount,
             regDeadline: regDeadline, startDate: startDate,
             organizerId: organizerId, organizerName: organizerName,
-            createdAt: createdAt, updatedAt: updatedAt
+            createdAt: createdAt, updatedAt: updatedAt,
+            form: RegistrationForm(questions: Self.decodeQuestions(questions), rules: rules, requiresApproval: requiresApproval != 0),
+            pendingCount: pendingCount
         )
+    }
+
+    /// The stored JSON list of questions (M014); written only from validated questions.
+    static func encodeQuestions(_ questions: [Question]) -> String {
+        guard !questions.isEmpty else { return "[]" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(questions)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// Most competitions ask nothing: `[]` is not run through a decoder on every list read.
+    static func decodeQuestions(_ stored: String) -> [Question] {
+        guard stored != "[]" else { return [] }
+        return (try? JSONDecoder().decode([Question].self, from: Data(stored.utf8))) ?? []
     }
 
     /// `["a", "b"]` ⇄ `",a,b,"`: the delimiters let `LIKE '%,a,%'` match whole tags only.

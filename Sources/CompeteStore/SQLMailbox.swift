@@ -29,7 +29,8 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore {
 
     public func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext? {
         try await context.sql.raw("""
-            SELECT r.id, r.status, u.id AS user_id, u.name, u.email, c.id AS competition_id, c.title, c.start_date
+            SELECT r.id, r.status, u.id AS user_id, u.name, u.email, c.id AS competition_id, c.title, c.start_date,
+                   r.decline_reason
             FROM registrations r JOIN users u ON u.id = r.user_id JOIN competitions c ON c.id = r.competition_id
             WHERE r.id = \(bind: registrationId)
             """).first(decoding: MailContextRow.self, with: .snakeCase)?.context
@@ -68,12 +69,13 @@ private struct MailContextRow: Decodable {
     let competitionId: UUID
     let title: String
     let startDate: Date
+    let declineReason: String?
 
     var context: RegistrationMailContext {
         RegistrationMailContext(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled,
             userId: userId, userName: name, email: email,
-            competitionId: competitionId, competitionTitle: title, startDate: startDate
+            competitionId: competitionId, competitionTitle: title, startDate: startDate, declineReason: declineReason
         )
     }
 }

@@ -17,6 +17,7 @@ struct OrganizerPages: RouteCollection {
         organizer.post("competitions", ":id", use: update)
         organizer.get("competitions", ":id", "registrants", use: registrants)
         organizer.get("competitions", ":id", "registrants.csv", use: registrantsCSV)
+        organizer.post("competitions", ":id", "decisions", use: decide)
     }
 
     struct DashboardPage: Encodable {
@@ -42,6 +43,8 @@ struct OrganizerPages: RouteCollection {
         var startDate: String?
         var waitlistCapacity: String?
         var idempotencyKey: String?
+        var rules: String?
+        var requiresApproval: String?
     }
 
     struct FormPage: Encodable {
@@ -51,6 +54,11 @@ struct OrganizerPages: RouteCollection {
         let errors: [String: String]
         let minCapacity: Int
         let cancelURL: String
+        let rows: [QuestionRowView]
+        let rowCount: Int
+        let requiresApproval: Bool
+        let questionErrors: [String]
+        let hasQuestionErrors: Bool
     }
 
     @Sendable func newForm(_ req: Request) async throws -> Response {
@@ -61,13 +69,17 @@ struct OrganizerPages: RouteCollection {
             startDate: draft.startDate.map(Formatting.inputValue), waitlistCapacity: draft.waitlistCapacity.map(String.init),
             idempotencyKey: UUID().uuidString.lowercased()
         )
-        return try await renderForm(req, editing: nil, values: values, errors: [:], minCapacity: 1)
+        return try await renderForm(req, editing: nil, values: values, builder: QuestionBuilder(rows: []), errors: [], minCapacity: 1)
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
         let principal = try req.principal
         let values = (try? req.content.decode(FormValues.self)) ?? FormValues()
-        let (draft, formErrors) = Self.draft(from: values, keeping: nil)
+        var builder = QuestionBuilder(FormFields(req))
+        if builder.rearrange(FormFields(req)["move"]) {
+            return try await renderForm(req, editing: nil, values: values, builder: builder, errors: [], minCapacity: 1)
+        }
+        let (draft, formErrors) = Self.draft(from: values, builder: builder, keeping: nil)
         var errors = formErrors
         if errors.isEmpty {
             do {
@@ -84,10 +96,10 @@ struct OrganizerPages: RouteCollection {
                     // e.g. the same form submitted twice at once: the first one is still running.
                     return Flash(kind: .info, message: Problem(error).detail).redirect(to: SiteURL.organizerDashboard.path)
                 }
-                errors = fieldErrors(error)
+                if case .validation(let problems) = error { errors = problems }
             }
         }
-        return try await renderForm(req, editing: nil, values: values, errors: errors, minCapacity: 1, status: .badRequest)
+        return try await renderForm(req, editing: nil, values: values, builder: builder, errors: errors, minCapacity: 1, status: .badRequest)
     }
 
     @Sendable func editForm(_ req: Request) async throws -> Response {
@@ -96,44 +108,67 @@ struct OrganizerPages: RouteCollection {
             title: competition.title, description: competition.description, tags: competition.tags.joined(separator: ", "),
             capacity: String(competition.capacity), regDeadline: Formatting.inputValue(competition.regDeadline),
             startDate: Formatting.inputValue(competition.startDate), waitlistCapacity: String(competition.waitlistCapacity),
-            idempotencyKey: nil
+            idempotencyKey: nil, rules: competition.form.rules, requiresApproval: competition.form.requiresApproval ? "on" : nil
         )
-        return try await renderForm(req, editing: competition,
-                                    values: values, errors: [:], minCapacity: max(1, competition.registeredCount))
+        return try await renderForm(req, editing: competition, values: values, builder: QuestionBuilder(questions: competition.form.questions),
+                                    errors: [], minCapacity: max(1, competition.registeredCount))
     }
 
     @Sendable func update(_ req: Request) async throws -> Response {
         let principal = try req.principal
         let competition = try await services.competitions.editable(by: principal, id: try id(req))
         let values = (try? req.content.decode(FormValues.self)) ?? FormValues()
-        let (draft, formErrors) = Self.draft(from: values, keeping: competition)
+        let minCapacity = max(1, competition.registeredCount)
+        var builder = QuestionBuilder(FormFields(req))
+        if builder.rearrange(FormFields(req)["move"]) {
+            return try await renderForm(req, editing: competition, values: values, builder: builder, errors: [], minCapacity: minCapacity)
+        }
+        let (draft, formErrors) = Self.draft(from: values, builder: builder, keeping: competition)
         var errors = formErrors
         if errors.isEmpty {
             do {
                 _ = try await services.competitions.update(by: principal, id: competition.id, draft)
                 return Flash(kind: .success, message: "Changes saved.").redirect(to: SiteURL.competition(competition.id).path)
             } catch DomainError.capacityBelowRegistered(let registered) {
-                errors["capacity"] = "Capacity cannot be lower than the \(registered) seats already taken."
+                errors.append(FieldError("capacity", "cannot be lower than the \(registered) seats already taken"))
             } catch let error as DomainError {
-                errors = fieldErrors(error)
+                if case .validation(let problems) = error { errors = problems } else {
+                    errors.append(FieldError("questions", Problem(error).detail))
+                }
             }
         }
-        return try await renderForm(req, editing: competition,
-                                    values: values, errors: errors, minCapacity: max(1, competition.registeredCount), status: .badRequest)
+        return try await renderForm(req, editing: competition, values: values, builder: builder, errors: errors,
+                                    minCapacity: minCapacity, status: .badRequest)
     }
 
     struct RegistrantRow: Encodable {
+        let registrationId: String
         let name: String
         let email: String
         let registeredAt: String
         let status: String
+        /// One cell per question, in the form's order.
+        let answers: [String]
+
+        init(_ r: Registrant, questions: [Question]) {
+            registrationId = r.registrationId.uuidString.lowercased()
+            name = r.name
+            email = r.email
+            registeredAt = Formatting.date(r.registeredAt)
+            status = r.status.rawValue
+            answers = questions.map { r.answers[$0.id]?.text ?? "" }
+        }
     }
 
     struct RegistrantsPage: Encodable {
         let competition: CompetitionView
+        let questionLabels: [String]
         let items: [RegistrantRow]
         let empty: Bool
+        let pending: [RegistrantRow]
+        let hasPending: Bool
         let csvURL: String
+        let decisionsURL: String
         let pager: Pager
     }
 
@@ -144,13 +179,57 @@ struct OrganizerPages: RouteCollection {
             page: PageRequest(page: req.pageNumber, limit: CompetitionService.registrantsPageSize)
         )
         let view = CompetitionView(competition, now: services.effects.now())
-        let rows = registrants.items.map {
-            RegistrantRow(name: $0.name, email: $0.email, registeredAt: Formatting.date($0.registeredAt), status: $0.status.rawValue)
-        }
-        let page = RegistrantsPage(competition: view, items: rows, empty: rows.isEmpty,
+        let questions = competition.form.questions
+        let rows = registrants.items.map { RegistrantRow($0, questions: questions) }
+        // Those waiting for a decision, oldest first, each with its own buttons (at most 1,000 a page).
+        let pending = competition.pendingCount == 0 ? [] : try await services.competitions.registrants(
+            by: principal, competitionId: competition.id, status: .pending, page: PageRequest(limit: 1_000)
+        ).1.items.map { RegistrantRow($0, questions: questions) }
+        let page = RegistrantsPage(competition: view, questionLabels: questions.map(\.label), items: rows, empty: rows.isEmpty,
+                                   pending: pending, hasPending: !pending.isEmpty,
                                    csvURL: SiteURL.registrantsCSV(competition.id).path,
+                                   decisionsURL: SiteURL.decisions(competition.id).path,
                                    pager: Pager(registrants, url: Pager.link(SiteURL.registrants(competition.id).path)))
         return try await renderer.render(req, "registrants", title: "Registrants · \(competition.title)", page)
+    }
+
+    /// Approves or declines pending registrations: one (`one` = `approve:<id>` or
+    /// `decline:<id>`, the buttons of its row) or the selected ones (`ids`, with `bulk`).
+    /// Each decision stands on its own: the page reports how many went through and why the
+    /// others did not (e.g. no seat left for an approval).
+    @Sendable func decide(_ req: Request) async throws -> Response {
+        let principal = try req.principal
+        let competitionId = try id(req)
+        let back = SiteURL.registrants(competitionId).path
+        let fields = FormFields(req)
+        var action = fields["bulk"] ?? ""
+        var ids = fields.all("ids[]")
+        if let one = fields["one"], let colon = one.firstIndex(of: ":") {
+            action = String(one[..<colon])
+            ids = [String(one[one.index(after: colon)...])]
+        }
+        let reason = fields["reason"]
+        var done = 0
+        var problems: [String] = []
+        for raw in ids.prefix(1_000) {
+            guard let registrationId = UUID(uuidString: raw) else { continue }
+            do {
+                switch action {
+                case "approve": _ = try await services.registrations.approve(principal, competitionId: competitionId, registrationId: registrationId)
+                case "decline":
+                    _ = try await services.registrations.decline(principal, competitionId: competitionId, registrationId: registrationId, reason: reason)
+                default: continue
+                }
+                done += 1
+            } catch let error as DomainError {
+                if problems.count < 3 { problems.append(Problem(error).detail) }
+            }
+        }
+        let verb = action == "approve" ? "approved" : "declined"
+        guard problems.isEmpty else {
+            return Flash(kind: .error, message: "\(done) \(verb); the others were not: " + problems.joined(separator: " ")).redirect(to: back)
+        }
+        return Flash(kind: .success, message: done == 1 ? "1 registration \(verb)." : "\(done) registrations \(verb).").redirect(to: back)
     }
 
     @Sendable func registrantsCSV(_ req: Request) async throws -> Response {
@@ -165,19 +244,23 @@ struct OrganizerPages: RouteCollection {
 
     /// The form for a new competition (`editing` nil) or for editing one.
     private func renderForm(
-        _ req: Request, editing competition: Competition?, values: FormValues, errors: [String: String], minCapacity: Int,
-        status: HTTPResponseStatus = .ok
+        _ req: Request, editing competition: Competition?, values: FormValues, builder: QuestionBuilder, errors: [FieldError],
+        minCapacity: Int, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let (action, cancel): (SiteURL, SiteURL) = competition.map { (.organizerCompetition($0.id), .competition($0.id)) }
             ?? (.organizerCompetitions, .organizerDashboard)
-        let page = FormPage(isEdit: competition != nil, action: action.path, values: values, errors: errors, minCapacity: minCapacity,
-                            cancelURL: cancel.path)
+        let rows = builder.views(errors: errors)
+        let general = errors.filter { $0.field == "questions" }.map { "Questions: \($0.message)." }
+        let page = FormPage(isEdit: competition != nil, action: action.path, values: values,
+                            errors: fieldErrors(.validation(errors.filter { !$0.field.hasPrefix("questions") })),
+                            minCapacity: minCapacity, cancelURL: cancel.path, rows: rows, rowCount: rows.count,
+                            requiresApproval: values.requiresApproval != nil, questionErrors: general, hasQuestionErrors: !general.isEmpty)
         return try await renderer.render(req, "competition-form", title: competition == nil ? "New competition" : "Edit competition", page, status: status)
     }
 
     /// Turns the form's text into a draft. When editing, only fields that changed are sent, so a
     /// closed competition's deadline is not re-validated when fixing its title.
-    static func draft(from values: FormValues, keeping current: Competition?) -> (CompetitionDraft, [String: String]) {
+    static func draft(from values: FormValues, builder: QuestionBuilder, keeping current: Competition?) -> (CompetitionDraft, [FieldError]) {
         var errors: [String: String] = [:]
         var draft = CompetitionDraft()
         func changed(_ text: String?, _ existing: String?) -> Bool { current == nil || text != existing }
@@ -188,25 +271,28 @@ struct OrganizerPages: RouteCollection {
         if current == nil || tags != current?.tags { draft.tags = tags }
         if changed(values.capacity, current.map { String($0.capacity) }) {
             if let capacity = Int((values.capacity ?? "").trimmingCharacters(in: .whitespaces)) { draft.capacity = capacity } else {
-                errors["capacity"] = "Capacity must be a whole number."
+                errors["capacity"] = "must be a whole number"
             }
         }
         if changed(values.waitlistCapacity, current.map { String($0.waitlistCapacity) }) {
             let text = (values.waitlistCapacity ?? "").trimmingCharacters(in: .whitespaces)
             if text.isEmpty { draft.waitlistCapacity = 0 } else if let size = Int(text) { draft.waitlistCapacity = size } else {
-                errors["waitlistCapacity"] = "Waitlist size must be a whole number."
+                errors["waitlistCapacity"] = "must be a whole number"
             }
         }
         if changed(values.regDeadline, current.map { Formatting.inputValue($0.regDeadline) }) {
             if let date = Formatting.parseInput(values.regDeadline ?? "") { draft.regDeadline = date } else {
-                errors["regDeadline"] = "Registration deadline must be a date and time."
+                errors["regDeadline"] = "must be a date and time"
             }
         }
         if changed(values.startDate, current.map { Formatting.inputValue($0.startDate) }), !(values.startDate ?? "").isEmpty {
             if let date = Formatting.parseInput(values.startDate ?? "") { draft.startDate = date } else {
-                errors["startDate"] = "Start must be a date and time."
+                errors["startDate"] = "must be a date and time"
             }
         }
-        return (draft, errors)
+        draft.questions = builder.questions
+        draft.rules = .some(values.rules)
+        draft.requiresApproval = values.requiresApproval != nil
+        return (draft, errors.sorted { $0.key < $1.key }.map { FieldError($0.key, $0.value) })
     }
 }

@@ -38,5 +38,6 @@ public enum Schema {
         M009AddOutboxRelayedAt(),
         M010StoreTypedOutcomes(),
         M011AddTokenVersion(),
+        M014AddRegistrationForms(),
     ]
 }
