@@ -2,10 +2,8 @@ import Foundation
 
 /// Reads an organizer's list of questions from JSON as sent (the API body, or the web form's
 /// rows turned into the same shape), reporting every problem at once by field, e.g.
-/// `questions[2].options`.
+/// `questions[2].options`. Unknown keys are ignored, as everywhere in the API.
 public enum QuestionList {
-    static let keys: Set<String> = ["id", "label", "type", "required", "options", "maxLength", "min", "max", "allowedDomains"]
-
     public static func parse(_ value: JSONValue) -> Result<[Question], DomainError> {
         guard case .array(let items) = value else {
             return .failure(.invalid("questions", "must be a list of questions"))
@@ -33,9 +31,6 @@ public enum QuestionList {
         guard case .object(let fields) = item else {
             problems.add(nil, "must be an object")
             return nil
-        }
-        for key in fields.keys.sorted() where !keys.contains(key) {
-            problems.add(String(key.prefix(40)), "is not a question field")
         }
         let id = problems.string(fields["id"], "id") ?? ""
         if !(1...Question.maxIdLength).contains(id.count) || !id.unicodeScalars.allSatisfy(isIdCharacter) {

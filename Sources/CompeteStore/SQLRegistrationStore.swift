@@ -32,7 +32,7 @@ public struct SQLRegistrationStore: RegistrationStore {
         switch outcome {
         case .confirmed: noSeat.seatTaken(competitionId)
         case .waitlisted, .refused(.full), .refused(.closed): noSeat.noSeat(competitionId)
-        case .refused: break
+        case .refused, .pending: break
         }
         return outcome
     }

@@ -40,6 +40,7 @@ KNOWN_CODES = {
     "not_found", "already_registered", "competition_full", "registration_closed", "not_registered",
     "capacity_below_registered", "idempotency_key_invalid", "idempotency_key_reused",
     "idempotency_request_in_progress", "payload_too_large", "internal_error", "temporarily_unavailable",
+    "questions_locked", "registration_not_pending",
 }
 
 # The routes the app registers (API.md, docs/api.md, Sources/CompeteAPI/*Controller.swift).
@@ -57,6 +58,9 @@ EXPECTED_OPERATIONS = {
     "GET /api/competitions/{id}/calendar.ics",
     "POST /api/competitions/{id}/register",
     "DELETE /api/competitions/{id}/register",
+    "PATCH /api/competitions/{id}/register",
+    "POST /api/competitions/{id}/registrations/{registrationId}/approve",
+    "POST /api/competitions/{id}/registrations/{registrationId}/decline",
     "GET /api/users/me/registrations",
     "GET /api/users/me/mailbox",
     "GET /api/health",
@@ -259,7 +263,7 @@ def check_id_parameters(spec: dict) -> None:
         for param in operation_parameters(spec, item, operation):
             if param["in"] == "path":
                 seen += 1
-                assert param["name"] == "id" and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
+                assert param["name"] in {"id", "registrationId"} and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
                 schema = deref(spec, param["schema"])
                 assert schema.get("type") == "string" and "format" not in schema, f"{method.upper()} {path}: id must be a plain string"
         for name in re.findall(r"\{(\w+)\}", path):
@@ -312,9 +316,13 @@ def check_response_objects_closed(spec: dict) -> None:
     """Response objects say exactly what the server emits: closed, with accurate `required`."""
     schemas = spec["components"]["schemas"]
     optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"),
+                ("MyRegistration", "declineReason"), ("Registrant", "declineReason"), ("Decision", "position"),
+                ("Decision", "declineReason"), ("Question", "options"), ("Question", "maxLength"), ("Question", "min"),
+                ("Question", "max"), ("Question", "allowedDomains"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead")}
-    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch"}
+    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "QuestionInput", "RegisterRequest",
+                      "AnswersChange", "DeclineRequest"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):
             if node.get("type") != "object" or "properties" not in node:
