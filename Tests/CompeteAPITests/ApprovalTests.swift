@@ -124,8 +124,9 @@ import Testing
 
             try await server.drain([server.system.makeWorker()])
             let messages = try await server.request(.GET, "/api/users/me/mailbox", token: user.token).items
-            #expect(messages.map { $0["kind"] as? String } == ["declined", "pending"], "newest first")
-            #expect((messages.first?["body"] as? String)?.contains("Team is over the age limit.") == true)
+            #expect(messages.compactMap { $0["kind"] as? String }.sorted() == ["declined", "pending"], "one message each")
+            let declinedMessage = messages.first { $0["kind"] as? String == "declined" }
+            #expect((declinedMessage?["body"] as? String)?.contains("The organizer's reason: Team is over the age limit.") == true)
             let declinedList = try await server.request(.GET, "/api/competitions/\(id)/registrations?status=declined", token: organizer.token)
             #expect(declinedList.items.count == 1 && declinedList.json["total"] as? Int == 1)
             #expect(try await server.request(.GET, "/api/competitions/\(id)/registrations?status=cancelled", token: organizer.token).status == 400)

@@ -8,7 +8,7 @@ import Testing
 
     func setUp(_ server: TestServer) async throws -> (TestUser, String) {
         let organizer = try await server.signup(role: "organizer")
-        let id = try await server.createCompetition(by: organizer, form: ["questions": SampleForm.questions, "rules": Self.rules])
+        let id = try await server.createCompetition(by: organizer, capacity: 100, form: ["questions": SampleForm.questions, "rules": Self.rules])
         return (organizer, id)
     }
 
