@@ -6,6 +6,9 @@ extension RegistrationService {
     public func changeAnswers(_ principal: Principal, competitionId: UUID, submission: FormSubmission) async throws -> ParticipantRegistration {
         guard principal.role == .participant else { throw DomainError.forbidden("only participants register for competitions") }
         guard let competition = try await registrations.form(competitionId: competitionId) else { throw DomainError.notFound }
+        // Closed first: answers that can no longer be changed need no corrections. (The store
+        // judges the deadline again by the database's clock.)
+        guard competition.regDeadline > effects.now() else { throw DomainError.registrationClosed }
         let answers = try competition.form.validate(submission, requireRules: false)
         switch try await registrations.changeAnswers(userId: principal.userId, competitionId: competitionId, answers: answers, now: effects.now()) {
         case .closed: throw DomainError.registrationClosed
