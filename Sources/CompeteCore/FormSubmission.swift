@@ -132,7 +132,7 @@ struct AnswerCheck {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard Credentials.isPlausibleEmail(email) else { return .failure(.init("must be an email address")) }
         if let allowed = question.allowedDomains, !EmailDomain.isWithin(email, allowed: allowed) {
-            return .failure(.init("must be an address at " + allowed.joined(separator: ", ") + " (or a subdomain)"))
+            return .failure(.init("must be an address at " + allowed.joined(separator: " or ") + " (or a subdomain)"))
         }
         return .success(.text(email))
     }

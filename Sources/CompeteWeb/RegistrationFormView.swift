@@ -98,7 +98,7 @@ struct QuestionField: Encodable {
         max = q.max?.text ?? ""
         hasMax = q.max != nil
         let hint = switch q.type {
-        case .email: q.allowedDomains.map { "An address at " + $0.joined(separator: " or ") + " (subdomains too)" } ?? ""
+        case .email: q.allowedDomains.map { "an address at " + $0.joined(separator: " or ") + ", or a subdomain" } ?? ""
         case .date: "YYYY-MM-DD"
         case .multiChoice: "Choose any that apply"
         default: ""

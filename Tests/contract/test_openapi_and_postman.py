@@ -141,11 +141,18 @@ def postman_requests(collection: dict):
 
 
 def postman_operation(item: dict) -> str:
-    """`METHOD /path` with {{variables}} in path segments mapped to {id}; the query is dropped."""
+    """`METHOD /path` with {{variables}} in path segments mapped to {id} ({registrationId} for a
+    variable naming a registration); the query is dropped."""
     request = item["request"]
     url = request["url"]
     segments = url["path"] if isinstance(url, dict) else url.split("?")[0].split("/")[1:]
-    mapped = ["{id}" if re.fullmatch(r"\{\{\w+\}\}", s) else s for s in segments]
+
+    def parameter(segment):
+        if not re.fullmatch(r"\{\{\w+\}\}", segment):
+            return segment
+        return "{registrationId}" if segment.lower().endswith("registrationid}}") else "{id}"
+
+    mapped = [parameter(s) for s in segments]
     return f"{request['method'].upper()} /" + "/".join(mapped)
 
 
