@@ -32,9 +32,9 @@ struct CompetitionPage {
         let loginURL: String
     }
 
-    /// `typed`: a refused post of the registration form (`changingAnswers` false) or of the
-    /// answers form, shown with its problems and a 400.
-    func render(_ req: Request, id: UUID, typed: TypedForm? = nil, changingAnswers: Bool = false) async throws -> Response {
+    /// `typed`: a refused post of the registration form or of the answers form (whichever the
+    /// visitor sees), shown with its problems and a 400.
+    func render(_ req: Request, id: UUID, typed: TypedForm? = nil) async throws -> Response {
         let competition = try await services.competitions.get(id)
         let principal = await session.principal(req)
         var mine: ParticipantRegistration?

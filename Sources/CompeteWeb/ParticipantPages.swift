@@ -68,7 +68,7 @@ struct ParticipantPages: RouteCollection {
             )
             return Flash(kind: .success, message: "Your answers are saved.").redirect(to: back)
         } catch DomainError.validation(let errors) {
-            return try await page.render(req, id: id, typed: TypedForm(fields: fields, errors: errors), changingAnswers: true)
+            return try await page.render(req, id: id, typed: TypedForm(fields: fields, errors: errors))
         } catch let error as DomainError {
             return Flash(kind: .error, message: Problem(error).detail).redirect(to: back)
         }

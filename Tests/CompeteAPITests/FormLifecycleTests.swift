@@ -108,6 +108,25 @@ import Testing
     }
 
     @Test(arguments: Backend.all)
+    func registrantsCarryTheAnswers(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createCompetition(by: organizer, form: Self.form)
+            let user = try await server.signup()
+            let answers = SampleForm.answers(["bio": "=HYPERLINK(\"x\")", "langs": ["go", "swift"]])
+            #expect(try await server.register(user, for: id, body: ["answers": answers]).status == 201)
+            let json = try await server.request(.GET, "/api/competitions/\(id)/registrations", token: organizer.token).items
+            #expect((json.first?["answers"] as? [String: Any])?["bio"] as? String == "=HYPERLINK(\"x\")")
+            let csv = try await server.request(.GET, "/api/competitions/\(id)/registrations?format=csv", token: organizer.token).text
+            let lines = csv.split(separator: "\r\n").map(String.init)
+            #expect(lines.first == "registrationId,status,registeredAt,userId,name,email,bio,age,shirt,langs,adult,school,born")
+            #expect(lines.count == 2)
+            #expect(lines.last?.hasSuffix(#","'=HYPERLINK(""x"")",30,M,swift; go,yes,ada@cs.school.edu,2000-02-29"#) == true,
+                    "one column per question, in order, formula-safe: \(lines.last ?? "")")
+        }
+    }
+
+    @Test(arguments: Backend.all)
     func answersSurviveARestart(backend: Backend) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-forms-\(UUID().uuidString)")
         let database = backend == .sqlite ? nil : try await PostgresTestDatabase.create()
