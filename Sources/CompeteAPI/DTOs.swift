@@ -54,20 +54,6 @@ struct CompetitionRequest: Decodable {
     }
 }
 
-/// `POST`/`PATCH /api/competitions/{id}/register`: `{answers?, acceptRules?}`, kept as sent so
-/// the form rules can name each problem.
-struct RegisterRequest: Decodable {
-    var answers: JSONValue?
-    var acceptRules: JSONValue?
-
-    var submission: FormSubmission { FormSubmission(answers: answers, acceptRules: acceptRules) }
-}
-
-/// `POST …/registrations/{registrationId}/decline`: `{reason?}`.
-struct DeclineRequest: Decodable {
-    var reason: String?
-}
-
 /// An integer field that reports fractions and absurd magnitudes (`1.5`, `1e30`) against its
 /// own field name; Foundation's decoder would call the whole document invalid JSON.
 struct WholeNumber: Decodable {
@@ -148,18 +134,6 @@ struct CompetitionResponse: Encodable {
     }
 }
 
-/// A string field that is always present, `null` when unset (the contract's `rules: null`).
-struct NullableString: Encodable {
-    let value: String?
-
-    init(_ value: String?) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
-    }
-}
-
 struct PageResponse<Item: Encodable>: Encodable {
     let items: [Item]
     let page: Int
@@ -237,25 +211,6 @@ struct RegistrantResponse: Encodable {
         registeredAt = r.registeredAt
         user = Person(id: r.userId.wire, name: r.name, email: r.email)
         answers = r.answers.values
-        declineReason = r.declineReason
-    }
-}
-
-/// A registration after the organizer's decision.
-struct DecisionResponse: Encodable {
-    let registrationId: String
-    let competitionId: String
-    let status: RegistrationStatus
-    let position: Int?
-    let registeredAt: Date
-    let declineReason: String?
-
-    init(_ r: DecisionReceipt) {
-        registrationId = r.registrationId.wire
-        competitionId = r.competitionId.wire
-        status = r.status
-        position = r.position
-        registeredAt = r.registeredAt
         declineReason = r.declineReason
     }
 }

@@ -20,19 +20,36 @@ struct ParticipantPages: RouteCollection {
     /// Posts carry the idempotency key minted when the page was rendered, so a double click, a
     /// refresh or the back button registers once; the answer comes back as a flash after a redirect.
     @Sendable func register(_ req: Request) async throws -> Response {
+        try await formPost(req) { principal, id, fields, submission in
+            let answer = try await services.registrations.register(
+                principal, competitionId: id, submission: submission, idempotency: try req.idempotencyCall(key: fields["idempotencyKey"])
+            )
+            return Self.flash(answer.outcome)
+        }
+    }
+
+    /// Changes the answers of the participant's registration, until the deadline.
+    @Sendable func changeAnswers(_ req: Request) async throws -> Response {
+        try await formPost(req) { principal, id, _, submission in
+            _ = try await services.registrations.changeAnswers(principal, competitionId: id, submission: submission)
+            return Flash(kind: .success, message: "Your answers are saved.")
+        }
+    }
+
+    /// A post of the registration form: `action` gets the answers as the API would have them
+    /// and says what to flash on the competition page. A refused form comes back as the page
+    /// itself (400), every problem next to its field and everything typed kept.
+    private func formPost(
+        _ req: Request, _ action: (Principal, UUID, FormFields, FormSubmission) async throws -> Flash
+    ) async throws -> Response {
         let principal = try req.principal
         let id = try req.uuidParameter("id")
         let back = SiteURL.competition(id).path
         let fields = FormFields(req)
         do {
             let form = try await services.competitions.get(id).form
-            let answer = try await services.registrations.register(
-                principal, competitionId: id, submission: RegistrationFormFields.submission(fields, form: form),
-                idempotency: try req.idempotencyCall(key: fields["idempotencyKey"])
-            )
-            return Self.flash(answer.outcome).redirect(to: back)
+            return try await action(principal, id, fields, RegistrationFormFields.submission(fields, form: form)).redirect(to: back)
         } catch DomainError.validation(let errors) {
-            // Every problem next to its field, with what was typed.
             return try await page.render(req, id: id, typed: TypedForm(fields: fields, errors: errors))
         } catch DomainError.idempotencyRequestInProgress {
             return Flash(kind: .info, message: "Your registration is being processed.").redirect(to: back)
@@ -52,25 +69,6 @@ struct ParticipantPages: RouteCollection {
             Flash(kind: .info, message: "Thanks! The organizer approves each registration: yours is pending, and we'll email you when they decide.")
         case .refused(let reason):
             Flash(kind: .error, message: Problem(reason.error).detail)
-        }
-    }
-
-    /// Changes the answers of the participant's registration, until the deadline.
-    @Sendable func changeAnswers(_ req: Request) async throws -> Response {
-        let principal = try req.principal
-        let id = try req.uuidParameter("id")
-        let back = SiteURL.competition(id).path
-        let fields = FormFields(req)
-        do {
-            let form = try await services.competitions.get(id).form
-            _ = try await services.registrations.changeAnswers(
-                principal, competitionId: id, submission: RegistrationFormFields.submission(fields, form: form)
-            )
-            return Flash(kind: .success, message: "Your answers are saved.").redirect(to: back)
-        } catch DomainError.validation(let errors) {
-            return try await page.render(req, id: id, typed: TypedForm(fields: fields, errors: errors))
-        } catch let error as DomainError {
-            return Flash(kind: .error, message: Problem(error).detail).redirect(to: back)
         }
     }
 
