@@ -45,12 +45,13 @@ public struct RegistrationService: Sendable {
                         [(.registrations(userId: principal.userId), limiter.limits.registrationsPerUser)], now: effects.now()
                     )
                 }
-                // A missing competition has no form; the store answers (and stores) not_found.
-                let form = try await registrations.form(competitionId: competitionId)?.form ?? RegistrationForm()
-                let answers = try form.validate(submission)
+                // A missing competition has no form to check: the store answers (and stores)
+                // not_found, whatever the body says.
+                let form = try await registrations.form(competitionId: competitionId)?.form
+                let answers = try form?.validate(submission) ?? Answers()
                 return try await registrations.register(
                     userId: principal.userId, competitionId: competitionId, registrationId: effects.makeID(),
-                    answers: answers, awaitingApproval: form.requiresApproval, now: effects.now(), lease: lease
+                    answers: answers, awaitingApproval: form?.requiresApproval ?? false, now: effects.now(), lease: lease
                 )
             }
             observe(.success(answer))

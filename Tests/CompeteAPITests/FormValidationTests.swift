@@ -95,6 +95,9 @@ import Testing
                 #expect(response.status == 400 && response.fieldErrors["answers"] != nil)
             }
             #expect(try await server.registrationRows(id) == 0, "nothing written")
+            // No competition, no form: not_found, whatever the answers.
+            let missing = try await server.register(user, for: UUID().uuidString, body: ["answers": ["x": 1]])
+            #expect(missing.status == 404 && missing.code == "not_found")
         }
     }
 
