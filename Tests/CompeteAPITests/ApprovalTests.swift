@@ -20,10 +20,13 @@ import Testing
                                  json: reason.map { ["reason": $0] })
     }
 
+    /// 100 pending registrations, 20 seats and 30 waitlist places, every approval sent at once
+    /// and the first 30 twice: exactly 20 seats, 30 places in order, 50 refusals that stay
+    /// pending, one message each.
     @Test(arguments: Backend.all)
     func approvalStormNeverOversells(backend: Backend) async throws {
         try await withServer(backend) { server in
-            let (organizer, id) = try await approvalCompetition(server, capacity: 20)
+            let (organizer, id) = try await approvalCompetition(server, capacity: 20, waitlist: 30)
             let users = try await withThrowingTaskGroup(of: TestUser.self) { group in
                 for index in 0..<100 { group.addTask { try await server.signup(name: "Applicant \(index)") } }
                 return try await group.reduce(into: [TestUser]()) { $0.append($1) }
@@ -38,31 +41,36 @@ import Testing
             let pendingList = try await server.request(.GET, "/api/competitions/\(id)/registrations?status=pending&limit=1000", token: organizer.token)
             #expect(pendingList.items.count == 100 && pendingList.json["total"] as? Int == 100)
 
-            // Every registration approved at once, the first 30 twice.
             let ids = pending.compactMap { $0.json["registrationId"] as? String }
-            let decisions = try await withThrowingTaskGroup(of: APIResponse.self) { group in
+            let decisions = try await withThrowingTaskGroup(of: (String, APIResponse).self) { group in
                 for registrationId in ids + ids.prefix(30) {
-                    group.addTask { try await decide(server, organizer, id, registrationId, "approve") }
+                    group.addTask { (registrationId, try await decide(server, organizer, id, registrationId, "approve")) }
                 }
-                return try await group.reduce(into: [APIResponse]()) { $0.append($1) }
+                return try await group.reduce(into: [(String, APIResponse)]()) { $0.append($1) }
             }
-            let approved = decisions.filter { $0.status == 200 }
-            #expect(Set(approved.compactMap { $0.json["registrationId"] as? String }).count == 20, "exactly 20 seats")
-            #expect(approved.allSatisfy { $0.json["status"] as? String == "confirmed" })
-            #expect(decisions.filter { $0.code == "competition_full" }.count == decisions.count - approved.count)
+            var final: [String: APIResponse] = [:]
+            for (registrationId, response) in decisions where response.status == 200 { final[registrationId] = response }
+            let confirmed = final.values.filter { $0.json["status"] as? String == "confirmed" }
+            let waitlisted = final.values.filter { $0.json["status"] as? String == "waitlisted" }
+            #expect(confirmed.count == 20, "exactly 20 seats")
+            #expect(waitlisted.count == 30)
+            #expect(Set(waitlisted.compactMap { $0.json["position"] as? Int }) == Set(1...30), "waitlist places 1…30, once each")
+            let refused = Set(decisions.filter { $0.1.code == "competition_full" }.map(\.0))
+            #expect(refused.count == 50 && refused.isDisjoint(with: final.keys), "the rest refused, per registration")
+            #expect(decisions.allSatisfy { $0.1.status == 200 || $0.1.code == "competition_full" })
             #expect(try await server.confirmedCount(id) == 20)
             let after = try await server.competition(id)
-            #expect(after["registeredCount"] as? Int == 20 && after["seatsLeft"] as? Int == 0)
+            #expect(after["registeredCount"] as? Int == 20 && after["seatsLeft"] as? Int == 0 && after["waitlistCount"] as? Int == 30)
             let stillPending = try await server.count("""
                 SELECT COUNT(*) AS n FROM registrations WHERE competition_id = \(bind: UUID(uuidString: id)!) AND status = 'pending'
                 """)
-            #expect(stillPending == 80, "refused approvals stay pending")
+            #expect(stillPending == 50, "refused approvals stay pending")
 
             try await server.drain([server.system.makeWorker()])
-            let confirmations = try await server.messagesPerUser(kind: "confirmation")
-            #expect(confirmations.count == 20 && confirmations.values.allSatisfy { $0 == 1 }, "one confirmation each")
-            let received = try await server.messagesPerUser(kind: "pending")
-            #expect(received.count == 100 && received.values.allSatisfy { $0 == 1 }, "one pending message each")
+            for (kind, count) in [("confirmation", 20), ("waitlisted", 30), ("pending", 100)] {
+                let received = try await server.messagesPerUser(kind: kind)
+                #expect(received.count == count && received.values.allSatisfy { $0 == 1 }, "one \(kind) message each")
+            }
         }
     }
 
