@@ -90,6 +90,11 @@ import Testing
             #expect(again.status == 200 && again.json["position"] as? Int == 1, "approving again answers the same")
             let full = try await decide(server, organizer, id, registrations[2], "approve")
             #expect(full.status == 409 && full.code == "competition_full")
+            // After the deadline nobody applies, but the organizer still decides.
+            let late = try await server.signup()
+            try await server.closeRegistration(id)
+            #expect(try await server.register(late, for: id).code == "registration_closed")
+            #expect(try await decide(server, organizer, id, registrations[2], "decline").json["status"] as? String == "declined")
             try await server.drain([server.system.makeWorker()])
             #expect(try await server.mailCount(kind: "waitlisted") == 1)
         }

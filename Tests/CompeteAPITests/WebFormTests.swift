@@ -164,6 +164,18 @@ import Testing
             #expect(full.status == 303)
             let flashed = try await web.get("/organizer/competitions/\(id)/registrants")
             #expect(flashed.text.contains("0 approved; the others were not: Every seat of this competition is taken."))
+
+            // The declined participant sees it, with the reason, in My registrations.
+            let participant = try await server.signup()
+            let pendingId = try await server.register(participant, for: id).json["registrationId"] as? String ?? ""
+            _ = try await web.get("/organizer/competitions/\(id)/registrants")
+            _ = try await web.post("/organizer/competitions/\(id)/decisions", ["one": "decline:\(pendingId)", "reason": "Full, sorry."])
+            let theirs = WebClient(base: server.webURL)
+            theirs.setCookie("mc_session", participant.token)
+            let mine = try await theirs.get("/me/registrations")
+            #expect(mine.text.contains("declined") && mine.text.contains("Reason: Full, sorry."))
+            let page = try await theirs.get("/competitions/\(id)")
+            #expect(page.text.contains("The organizer declined your registration. Reason: Full, sorry."))
         }
     }
 }
