@@ -108,7 +108,7 @@ enum CompetitionQueryParser {
         }
         if let raw = parameters["status"], !raw.isEmpty {
             if let status = CompetitionStatus(rawValue: raw.lowercased()) { query.status = status } else {
-                errors.append(FieldError("status", "must be open, full or closed"))
+                errors.append(FieldError("status", "must be upcoming, open, full or closed"))
             }
         }
         do {

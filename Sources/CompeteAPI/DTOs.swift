@@ -27,9 +27,13 @@ struct CompetitionRequest: Decodable {
     var questions: JSONValue?
     var rules: String??
     var requiresApproval: Bool?
+    var timezone: String?
+    /// nil: absent (unchanged); `.some(nil)`: `null`, no opening time.
+    var opensAt: Date??
 
     private enum CodingKeys: String, CodingKey {
         case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, questions, rules, requiresApproval
+        case timezone, opensAt
     }
 
     init(from decoder: any Decoder) throws {
@@ -45,12 +49,17 @@ struct CompetitionRequest: Decodable {
         // Present and null clears the rules; absent leaves them as they are.
         if container.contains(.rules) { rules = .some(try container.decodeIfPresent(String.self, forKey: .rules)) }
         requiresApproval = try container.decodeIfPresent(Bool.self, forKey: .requiresApproval)
+        timezone = try container.decodeIfPresent(String.self, forKey: .timezone)
+        if container.contains(.opensAt) {
+            opensAt = .some(try container.decodeNil(forKey: .opensAt) ? nil : try container.decode(Date.self, forKey: .opensAt))
+        }
     }
 
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
                          regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
-                         questions: questions, rules: rules, requiresApproval: requiresApproval)
+                         questions: questions, rules: rules, requiresApproval: requiresApproval,
+                         timeZone: timezone, opensAt: opensAt)
     }
 }
 
@@ -109,8 +118,10 @@ struct CompetitionResponse: Encodable {
     let createdAt: Date
     let updatedAt: Date
     let questions: [Question]
-    let rules: NullableString
+    let rules: Nullable<String>
     let requiresApproval: Bool
+    let timezone: String
+    let opensAt: Nullable<Date>
 
     init(_ c: Competition, now: Date) {
         id = c.id.wire
@@ -129,8 +140,25 @@ struct CompetitionResponse: Encodable {
         createdAt = c.createdAt
         updatedAt = c.updatedAt
         questions = c.form.questions
-        rules = NullableString(c.form.rules)
+        rules = Nullable(c.form.rules)
         requiresApproval = c.form.requiresApproval
+        timezone = c.timeZone.identifier
+        opensAt = Nullable(c.opensAt)
+    }
+}
+
+/// An optional value written as JSON `null` when absent (a synthesized `Encodable` would leave
+/// the key out), for fields the contract always carries.
+struct Nullable<Wrapped: Encodable>: Encodable {
+    let value: Wrapped?
+
+    init(_ value: Wrapped?) {
+        self.value = value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }
 

@@ -17,18 +17,6 @@ struct DeclineRequest: Decodable {
     var reason: String?
 }
 
-/// A string field that is always present, `null` when unset (the contract's `rules: null`).
-struct NullableString: Encodable {
-    let value: String?
-
-    init(_ value: String?) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
-    }
-}
-
 /// A registration after the organizer's decision.
 struct DecisionResponse: Encodable {
     let registrationId: String

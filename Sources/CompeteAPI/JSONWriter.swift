@@ -90,6 +90,11 @@ struct JSONWriter {
         bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
     }
 
+    /// A date, or `null`.
+    mutating func date(_ date: Date?) {
+        if let date { self.date(date) } else { raw("null") }
+    }
+
     private mutating func digits(_ value: Int, _ width: Int) {
         var divisor = 1
         for _ in 1..<width { divisor *= 10 }

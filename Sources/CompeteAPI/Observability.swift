@@ -28,7 +28,8 @@ public enum DomainMetrics {
     /// Every `registrations_total` label, declared at zero from start-up (Prometheus guidance:
     /// a series that appears only after its first event breaks `rate()` and alerts on absence).
     static let registrationLabels = [
-        "confirmed", "waitlisted", "pending", "replayed", "invalid", "full", "closed", "already", "not_found", "in_progress", "rate_limited", "other",
+        "confirmed", "waitlisted", "pending", "replayed", "invalid", "full", "closed", "not_open", "already", "not_found", "in_progress",
+        "rate_limited", "other",
     ]
 
     /// Declares every known label set of the domain counters, at zero.
@@ -61,6 +62,7 @@ public enum DomainMetrics {
         switch error {
         case .competitionFull: "full"
         case .registrationClosed: "closed"
+        case .registrationNotOpen: "not_open"
         case .alreadyRegistered: "already"
         case .notFound: "not_found"
         case .idempotencyRequestInProgress: "in_progress"

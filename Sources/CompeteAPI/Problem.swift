@@ -9,6 +9,8 @@ public struct Problem: Encodable, Sendable {
     public let detail: String
     public let code: String
     public let errors: [FieldError]?
+    /// `registration_not_open`: when it opens, for clients that count down to it.
+    public private(set) var opensAt: Date? = nil
 
     init(status: HTTPResponseStatus, code: String, title: String, detail: String, errors: [FieldError]? = nil) {
         self.type = "https://mini-compete.dev/problems/\(code)"
@@ -22,7 +24,7 @@ public struct Problem: Encodable, Sendable {
     /// Extra headers a problem carries (`Retry-After`).
     public internal(set) var retryAfter: Int? = nil
 
-    private enum CodingKeys: String, CodingKey { case type, title, status, detail, code, errors }
+    private enum CodingKeys: String, CodingKey { case type, title, status, detail, code, errors, opensAt }
 
     var stored: StoredResponse {
         StoredResponse(status: status, contentType: "application/problem+json", body: APIJSON.encode(self))
@@ -68,6 +70,11 @@ extension Problem {
         case .registrationClosed:
             self.init(status: .conflict, code: "registration_closed", title: "Registration closed",
                       detail: "The registration deadline of this competition has passed.")
+        case .registrationNotOpen(let opensAt, let zone):
+            let local = zone.isUTC ? "" : " (\(LocalTime.short(opensAt, in: zone)), \(zone.identifier))"
+            self.init(status: .conflict, code: "registration_not_open", title: "Registration not open yet",
+                      detail: "Registration for this competition opens at \(opensAt.formatted(.iso8601))\(local).")
+            self.opensAt = opensAt
         case .notRegistered:
             self.init(status: .notFound, code: "not_registered", title: "Not registered",
                       detail: "You have no active registration for this competition.")

@@ -23,12 +23,13 @@ enum DemoData {
         ("Oscar Organizer", "org2@compete.com", .organizer),
     ] + (1...5).map { ("Demo User \($0)", "user\($0)@compete.com", .participant) }
 
-    static let competitions: [(title: String, capacity: Int, organizer: String, tags: [String], description: String)] = [
-        ("Local Marathon 5K", 100, "org1@compete.com", ["running", "outdoor"], "A friendly 5 km run through the city park."),
-        ("Code Challenge 2026", 50, "org1@compete.com", ["coding", "online"], "Solve algorithmic puzzles against the clock."),
-        ("Design Showdown", 20, "org2@compete.com", ["design", "creative"], "Design a poster on a theme revealed at the start."),
-        ("Gaming Tournament", 500, "org2@compete.com", ["gaming", "esports"], "Single-elimination bracket, best of three."),
-        ("Photography Contest", 30, "org1@compete.com", ["photography", "creative"], "One photo, one theme, one week."),
+    /// Design Showdown happens in Berlin, so its pages and messages show Berlin's clock.
+    static let competitions: [(title: String, capacity: Int, organizer: String, tags: [String], description: String, timeZone: String)] = [
+        ("Local Marathon 5K", 100, "org1@compete.com", ["running", "outdoor"], "A friendly 5 km run through the city park.", "UTC"),
+        ("Code Challenge 2026", 50, "org1@compete.com", ["coding", "online"], "Solve algorithmic puzzles against the clock.", "UTC"),
+        ("Design Showdown", 20, "org2@compete.com", ["design", "creative"], "Design a poster on a theme revealed at the start.", "Europe/Berlin"),
+        ("Gaming Tournament", 500, "org2@compete.com", ["gaming", "esports"], "Single-elimination bracket, best of three.", "UTC"),
+        ("Photography Contest", 30, "org1@compete.com", ["photography", "creative"], "One photo, one theme, one week.", "UTC"),
     ]
 
     /// The Code Challenge shows a registration form: a school email proves eligibility, a
@@ -72,7 +73,7 @@ enum DemoData {
             _ = try await service.create(by: principal, CompetitionDraft(
                 title: demo.title, description: demo.description, tags: demo.tags, capacity: demo.capacity,
                 regDeadline: now.addingTimeInterval(7 * 86400), startDate: now.addingTimeInterval(8 * 86400),
-                questions: form?.questions, rules: form.map { .some($0.rules) }
+                questions: form?.questions, rules: form.map { .some($0.rules) }, timeZone: demo.timeZone
             ))
             created += 1
         }

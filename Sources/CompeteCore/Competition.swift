@@ -1,6 +1,8 @@
 import Foundation
 
 public enum CompetitionStatus: String, Sendable, Codable, CaseIterable {
+    /// Registration has not opened yet (`opensAt` is ahead).
+    case upcoming
     case open, full, closed
 }
 
@@ -23,12 +25,17 @@ public struct Competition: Sendable, Equatable, Codable {
     public var form: RegistrationForm
     /// Registrations waiting for the organizer's approval (they hold no seat).
     public var pendingCount: Int
+    /// Where it happens: pages and messages show its times on this zone's clock.
+    public var timeZone: TimeZoneName
+    /// When registration opens; nil: open from publication.
+    public var opensAt: Date?
 
     public init(
         id: UUID, title: String, description: String, tags: [String], capacity: Int,
         registeredCount: Int, waitlistCapacity: Int, waitlistCount: Int, regDeadline: Date,
         startDate: Date, organizerId: UUID, organizerName: String, createdAt: Date, updatedAt: Date,
-        form: RegistrationForm = RegistrationForm(), pendingCount: Int = 0
+        form: RegistrationForm = RegistrationForm(), pendingCount: Int = 0,
+        timeZone: TimeZoneName = .utc, opensAt: Date? = nil
     ) {
         self.id = id
         self.title = title
@@ -46,14 +53,37 @@ public struct Competition: Sendable, Equatable, Codable {
         self.updatedAt = updatedAt
         self.form = form
         self.pendingCount = pendingCount
+        self.timeZone = timeZone
+        self.opensAt = opensAt
     }
 
     public var seatsLeft: Int { max(0, capacity - registeredCount) }
 
-    /// `closed` once the deadline has passed, else `full` without seats, else `open`.
+    /// `closed` once the deadline has passed, else `upcoming` before `opensAt`, else `full`
+    /// without seats, else `open`. Registration is open from the instant `opensAt` itself.
     public func status(at now: Date) -> CompetitionStatus {
         if regDeadline <= now { return .closed }
+        if let opensAt, now < opensAt { return .upcoming }
         return seatsLeft == 0 ? .full : .open
+    }
+}
+
+extension Competition {
+    /// Decodes a competition stored under an idempotency key; one stored before it had a time
+    /// zone and an opening time is a UTC competition without one, as it was then.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(UUID.self, forKey: .id), title: try c.decode(String.self, forKey: .title),
+            description: try c.decode(String.self, forKey: .description), tags: try c.decode([String].self, forKey: .tags),
+            capacity: try c.decode(Int.self, forKey: .capacity), registeredCount: try c.decode(Int.self, forKey: .registeredCount),
+            waitlistCapacity: try c.decode(Int.self, forKey: .waitlistCapacity), waitlistCount: try c.decode(Int.self, forKey: .waitlistCount),
+            regDeadline: try c.decode(Date.self, forKey: .regDeadline), startDate: try c.decode(Date.self, forKey: .startDate),
+            organizerId: try c.decode(UUID.self, forKey: .organizerId), organizerName: try c.decode(String.self, forKey: .organizerName),
+            createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt),
+            timeZone: try c.decodeIfPresent(TimeZoneName.self, forKey: .timeZone) ?? .utc,
+            opensAt: try c.decodeIfPresent(Date.self, forKey: .opensAt)
+        )
     }
 }
 

@@ -14,11 +14,16 @@ public struct CompetitionDraft: Sendable {
     /// Absent: unchanged; `.some(nil)` (JSON null or empty text): no rules.
     public var rules: String??
     public var requiresApproval: Bool?
+    /// An IANA name, checked by `TimeZoneName`.
+    public var timeZone: String?
+    /// nil: unchanged; `.some(nil)`: no opening time (sent as JSON `null`).
+    public var opensAt: Date??
 
     public init(
         title: String? = nil, description: String? = nil, tags: [String]? = nil, capacity: Int? = nil,
         regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil,
-        questions: JSONValue? = nil, rules: String?? = nil, requiresApproval: Bool? = nil
+        questions: JSONValue? = nil, rules: String?? = nil, requiresApproval: Bool? = nil,
+        timeZone: String? = nil, opensAt: Date?? = nil
     ) {
         self.title = title
         self.description = description
@@ -30,6 +35,8 @@ public struct CompetitionDraft: Sendable {
         self.questions = questions
         self.rules = rules
         self.requiresApproval = requiresApproval
+        self.timeZone = timeZone
+        self.opensAt = opensAt
     }
 }
 
@@ -44,6 +51,9 @@ public struct CompetitionContent: Sendable, Equatable {
     /// 0 means no waitlist.
     public var waitlistCapacity: Int = 0
     public var form = RegistrationForm()
+    public var timeZone: TimeZoneName = .utc
+    /// Must be before `regDeadline`; may be in the past (registration is then simply open).
+    public var opensAt: Date?
 
     public static let maxTitle = 200
     public static let maxDescription = 10_000
@@ -59,9 +69,11 @@ public struct CompetitionContent: Sendable, Equatable {
         var content = CompetitionContent(
             title: draft.title ?? "", description: draft.description ?? "", tags: draft.tags ?? [],
             capacity: draft.capacity ?? 0, regDeadline: draft.regDeadline ?? now,
-            startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0
+            startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0,
+            opensAt: draft.opensAt ?? nil
         )
         errors += content.form.apply(draft)
+        content.timeZone = Self.timeZone(draft.timeZone, errors: &errors) ?? .utc
         if !errors.isEmpty {
             // Report the missing fields together with whatever else is wrong in the present ones.
             let present = content.problems(checkingDeadlineAgainst: now)
@@ -81,15 +93,24 @@ public struct CompetitionContent: Sendable, Equatable {
         if let regDeadline = patch.regDeadline { next.regDeadline = regDeadline }
         if let startDate = patch.startDate { next.startDate = startDate }
         if let waitlistCapacity = patch.waitlistCapacity { next.waitlistCapacity = waitlistCapacity }
-        let formErrors = next.form.apply(patch)
-        if !formErrors.isEmpty {
-            throw DomainError.validation(formErrors + next.problems(checkingDeadlineAgainst: nil))
-        }
-        return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil)
+        if let opensAt = patch.opensAt { next.opensAt = opensAt }
+        var errors = next.form.apply(patch)
+        if let zone = Self.timeZone(patch.timeZone, errors: &errors) { next.timeZone = zone }
+        return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil, with: errors)
     }
 
-    private func normalized(checkingDeadlineAgainst now: Date?) throws -> CompetitionContent {
-        let problems = problems(checkingDeadlineAgainst: now)
+    /// The zone `raw` names (nil when absent or refused, the refusal added to `errors`).
+    private static func timeZone(_ raw: String?, errors: inout [FieldError]) -> TimeZoneName? {
+        guard let raw else { return nil }
+        guard let zone = TimeZoneName(raw) else {
+            errors.append(FieldError("timezone", TimeZoneName.requirement))
+            return nil
+        }
+        return zone
+    }
+
+    private func normalized(checkingDeadlineAgainst now: Date?, with earlier: [FieldError] = []) throws -> CompetitionContent {
+        let problems = earlier + problems(checkingDeadlineAgainst: now)
         guard problems.isEmpty else { throw DomainError.validation(problems) }
         var copy = self
         copy.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -132,6 +153,9 @@ public struct CompetitionContent: Sendable, Equatable {
                 errors.append(FieldError("rules", "must not contain control or invisible formatting characters other than line breaks and tabs"))
             }
         }
+        if let opensAt, opensAt >= regDeadline {
+            errors.append(FieldError("opensAt", "must be before regDeadline"))
+        }
         return errors
     }
 }
@@ -140,7 +164,8 @@ extension Competition {
     public var content: CompetitionContent {
         CompetitionContent(
             title: title, description: description, tags: tags, capacity: capacity,
-            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity, form: form
+            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity, form: form,
+            timeZone: timeZone, opensAt: opensAt
         )
     }
 }

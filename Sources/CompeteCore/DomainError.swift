@@ -24,6 +24,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case alreadyRegistered
     case competitionFull
     case registrationClosed
+    /// Registration opens at `opensAt` (said in the competition's `timeZone` too).
+    case registrationNotOpen(opensAt: Date, timeZone: TimeZoneName)
     case notRegistered
     case capacityBelowRegistered(registered: Int)
     /// A change to the questions would invalidate answers already given (the reason says which).

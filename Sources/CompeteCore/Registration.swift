@@ -36,10 +36,12 @@ public struct RegistrationReceipt: Sendable, Equatable, Codable {
 }
 
 /// Why a seat could not be claimed, in the order the rules are checked.
-public enum RegistrationRejection: String, Error, Sendable, Equatable, Codable {
+public enum RegistrationRejection: Error, Sendable, Equatable {
     case notFound
     case alreadyRegistered
     case closed
+    /// Registration opens at `opensAt`; `timeZone` is the competition's, to say it locally.
+    case notOpen(opensAt: Date, timeZone: TimeZoneName)
     case full
 
     public var error: DomainError {
@@ -47,8 +49,52 @@ public enum RegistrationRejection: String, Error, Sendable, Equatable, Codable {
         case .notFound: .notFound
         case .alreadyRegistered: .alreadyRegistered
         case .closed: .registrationClosed
+        case .notOpen(let opensAt, let timeZone): .registrationNotOpen(opensAt: opensAt, timeZone: timeZone)
         case .full: .competitionFull
         }
+    }
+}
+
+extension RegistrationRejection: Codable {
+    // Stored under idempotency keys: the plain reasons stay the strings they always were
+    // (`"closed"`), so outcomes stored before `notOpen` existed still replay; `notOpen` is an
+    // object carrying what its answer says.
+    private enum Plain: String, Codable { case notFound, alreadyRegistered, closed, full }
+    private enum NotOpenKeys: String, CodingKey { case notOpen, opensAt, timeZone }
+
+    public init(from decoder: any Decoder) throws {
+        if let plain = try? decoder.singleValueContainer().decode(Plain.self) {
+            self = switch plain {
+            case .notFound: .notFound
+            case .alreadyRegistered: .alreadyRegistered
+            case .closed: .closed
+            case .full: .full
+            }
+            return
+        }
+        let outer = try decoder.container(keyedBy: NotOpenKeys.self)
+        let fields = try outer.nestedContainer(keyedBy: NotOpenKeys.self, forKey: .notOpen)
+        self = .notOpen(
+            opensAt: try fields.decode(Date.self, forKey: .opensAt), timeZone: try fields.decode(TimeZoneName.self, forKey: .timeZone)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        let plain: Plain
+        switch self {
+        case .notFound: plain = .notFound
+        case .alreadyRegistered: plain = .alreadyRegistered
+        case .closed: plain = .closed
+        case .full: plain = .full
+        case .notOpen(let opensAt, let timeZone):
+            var outer = encoder.container(keyedBy: NotOpenKeys.self)
+            var fields = outer.nestedContainer(keyedBy: NotOpenKeys.self, forKey: .notOpen)
+            try fields.encode(opensAt, forKey: .opensAt)
+            try fields.encode(timeZone, forKey: .timeZone)
+            return
+        }
+        var container = encoder.singleValueContainer()
+        try container.encode(plain)
     }
 }
 
@@ -96,10 +142,13 @@ public struct ParticipantRegistration: Sendable, Equatable {
     public let answers: Answers
     /// The organizer's reason, for `declined` (nil when none was given).
     public let declineReason: String?
+    /// The competition's, for showing its times.
+    public let timeZone: TimeZoneName
 
     public init(
         registrationId: UUID, status: RegistrationStatus, position: Int? = nil, registeredAt: Date, competitionId: UUID,
-        competitionTitle: String, regDeadline: Date, startDate: Date, answers: Answers = Answers(), declineReason: String? = nil
+        competitionTitle: String, regDeadline: Date, startDate: Date, answers: Answers = Answers(), declineReason: String? = nil,
+        timeZone: TimeZoneName = .utc
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -111,6 +160,7 @@ public struct ParticipantRegistration: Sendable, Equatable {
         self.startDate = startDate
         self.answers = answers
         self.declineReason = declineReason
+        self.timeZone = timeZone
     }
 }
 

@@ -13,10 +13,13 @@ public struct RegistrationMailContext: Sendable {
     public let startDate: Date
     /// The organizer's reason, once declined.
     public let declineReason: String?
+    /// The competition's: messages give its times on this zone's clock.
+    public let timeZone: TimeZoneName
 
     public init(
         registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String,
-        competitionId: UUID, competitionTitle: String, startDate: Date, declineReason: String? = nil
+        competitionId: UUID, competitionTitle: String, startDate: Date, declineReason: String? = nil,
+        timeZone: TimeZoneName = .utc
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -27,6 +30,7 @@ public struct RegistrationMailContext: Sendable {
         self.competitionTitle = competitionTitle
         self.startDate = startDate
         self.declineReason = declineReason
+        self.timeZone = timeZone
     }
 }
 
@@ -60,7 +64,7 @@ enum Messages {
                     subject: "You're registered: \(c.competitionTitle)", body: """
             Hi \(c.userName),
 
-            your seat for \(c.competitionTitle) is confirmed. It starts \(when(c.startDate)).
+            your seat for \(c.competitionTitle) is confirmed. It starts \(starts(c)).
             Add it to your calendar: \(links.calendar(c))
 
             Changed your mind? Cancel any time from "My registrations" (\(links.page(c))), or with
@@ -76,7 +80,7 @@ enum Messages {
             Hi \(c.userName),
 
             good news: a seat freed up and you moved from the waitlist into \(c.competitionTitle).
-            Your registration is confirmed. It starts \(when(c.startDate)).
+            Your registration is confirmed. It starts \(starts(c)).
             Add it to your calendar: \(links.calendar(c))
 
             Can't make it after all? Cancel from "My registrations" (\(links.page(c))) so the next person gets the seat.
@@ -88,7 +92,7 @@ enum Messages {
                     subject: "Registration cancelled: \(c.competitionTitle)", body: """
             Hi \(c.userName),
 
-            your registration for \(c.competitionTitle) (starting \(when(c.startDate))) is cancelled and your seat released.
+            your registration for \(c.competitionTitle) (starting \(starts(c))) is cancelled and your seat released.
             You can register again while registration is open and seats are left.
             """)
     }
@@ -132,14 +136,15 @@ enum Messages {
                     subject: lastHour ? "Starting within the hour: \(c.competitionTitle)" : "Starting soon: \(c.competitionTitle)", body: """
             Hi \(c.userName),
 
-            a reminder that \(c.competitionTitle) starts \(when(c.startDate)). Good luck!
+            a reminder that \(c.competitionTitle) starts \(starts(c)). Good luck!
 
             Can't make it? Cancel from "My registrations" so someone else can take your seat.
             """)
     }
 
-    /// "Thursday, 3 December 2026, 18:00 UTC": unambiguous for readers in any time zone.
-    static func when(_ date: Date) -> String {
-        date.formattedUTC("\(weekday: .wide), \(day: .defaultDigits) \(month: .wide) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC")
+    /// When the competition starts, on its own clock with the offset and the zone's name
+    /// ("Thursday, 3 December 2026, 19:00 UTC+1 (Europe/Berlin)"): unambiguous wherever it is read.
+    static func starts(_ c: RegistrationMailContext) -> String {
+        LocalTime.long(c.startDate, in: c.timeZone)
     }
 }

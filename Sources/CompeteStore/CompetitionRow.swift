@@ -8,7 +8,7 @@ struct CompetitionRow: Decodable {
     static let columns = """
         c.id, c.title, c.description, c.tags, c.capacity, c.registered_count, c.waitlist_capacity,
         c.waitlist_count, c.reg_deadline, c.start_date, c.organizer_id, u.name AS organizer_name,
-        c.created_at, c.updated_at, c.questions, c.rules, c.requires_approval, c.pending_count
+        c.created_at, c.updated_at, c.questions, c.rules, c.requires_approval, c.pending_count, c.time_zone, c.opens_at
         """
 
     static let from = "competitions c JOIN users u ON u.id = c.organizer_id"
@@ -31,6 +31,8 @@ struct CompetitionRow: Decodable {
     let rules: String?
     let requiresApproval: Int
     let pendingCount: Int
+    let timeZone: String
+    let opensAt: Date?
 
     var competition: Competition {
         Competition(
@@ -41,8 +43,14 @@ struct CompetitionRow: Decodable {
             organizerId: organizerId, organizerName: organizerName,
             createdAt: createdAt, updatedAt: updatedAt,
             form: RegistrationForm(questions: Self.decodeQuestions(questions), rules: rules, requiresApproval: requiresApproval != 0),
-            pendingCount: pendingCount
+            pendingCount: pendingCount, timeZone: Self.zone(timeZone), opensAt: opensAt
         )
+    }
+
+    /// A stored zone name; only names the domain accepted are stored, and if the system's
+    /// database ever drops one, its times are shown in UTC rather than failing the read.
+    static func zone(_ stored: String) -> TimeZoneName {
+        TimeZoneName(stored) ?? .utc
     }
 
     /// The stored JSON list of questions (M014); written only from validated questions.

@@ -9,11 +9,14 @@ struct WaitlistPlaceRow: Decodable {
     let waitlistTail: Int
 }
 
-/// Why no place was claimed; both flags are `CASE … THEN 1 ELSE 0` integers, which read the same
+/// Why no place was claimed; the flags are `CASE … THEN 1 ELSE 0` integers, which read the same
 /// on SQLite and PostgreSQL.
 struct DiagnosisRow: Decodable {
     let closed: Int
+    let notOpen: Int
     let already: Int
+    let opensAt: Date?
+    let timeZone: String
 }
 
 /// The participant's active registration that a cancellation ends.
@@ -35,13 +38,15 @@ struct ParticipantRegistrationRow: Decodable {
     let startDate: Date
     let answers: String
     let declineReason: String?
+    let timeZone: String
 
     var registration: ParticipantRegistration {
         ParticipantRegistration(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled, position: position,
             registeredAt: createdAt, competitionId: competitionId, competitionTitle: title,
             regDeadline: regDeadline, startDate: startDate,
-            answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason
+            answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason,
+            timeZone: CompetitionRow.zone(timeZone)
         )
     }
 }

@@ -15,12 +15,14 @@ public struct SQLCompetitionStore: CompetitionStore {
         try await context.transaction(touchingCompetitions: true) { sql in
             try await sql.raw("""
                 INSERT INTO competitions (id, title, description, tags, capacity, waitlist_capacity, reg_deadline,
-                                          start_date, organizer_id, created_at, updated_at, questions, rules, requires_approval)
+                                          start_date, organizer_id, created_at, updated_at, questions, rules, requires_approval,
+                                          time_zone, opens_at)
                 VALUES (\(bind: id), \(bind: content.title), \(bind: content.description),
                         \(bind: CompetitionRow.encodeTags(content.tags)), \(bind: content.capacity),
                         \(bind: content.waitlistCapacity), \(bind: content.regDeadline), \(bind: content.startDate),
                         \(bind: organizerId), \(bind: now), \(bind: now), \(bind: CompetitionRow.encodeQuestions(content.form.questions)),
-                        \(bind: content.form.rules), \(bind: content.form.requiresApproval ? 1 : 0))
+                        \(bind: content.form.rules), \(bind: content.form.requiresApproval ? 1 : 0),
+                        \(bind: content.timeZone.identifier), \(bind: content.opensAt))
                 """).run()
             guard let competition = try await Self.find(id: id, on: sql, lock: "") else {
                 throw DomainError.notFound
@@ -69,9 +71,12 @@ public struct SQLCompetitionStore: CompetitionStore {
         for tag in query.tags {
             clauses.append("c.tags LIKE \(bind: "%," + Self.escapeLike(tag) + ",%") ESCAPE '\\'")
         }
+        // As `Competition.status(at:)` decides, in the same order: closed, upcoming, full, open.
+        let opened: SQLQueryString = "(c.opens_at IS NULL OR c.opens_at <= \(bind: now))"
         switch query.status {
-        case .open?: clauses.append("c.reg_deadline > \(bind: now) AND c.registered_count < c.capacity")
-        case .full?: clauses.append("c.reg_deadline > \(bind: now) AND c.registered_count >= c.capacity")
+        case .upcoming?: clauses.append("c.reg_deadline > \(bind: now) AND c.opens_at > \(bind: now)")
+        case .open?: clauses.append("c.reg_deadline > \(bind: now) AND \(opened) AND c.registered_count < c.capacity")
+        case .full?: clauses.append("c.reg_deadline > \(bind: now) AND \(opened) AND c.registered_count >= c.capacity")
         case .closed?: clauses.append("c.reg_deadline <= \(bind: now)")
         case nil: break
         }
@@ -103,7 +108,8 @@ public struct SQLCompetitionStore: CompetitionStore {
                     reg_deadline = \(bind: content.regDeadline), start_date = \(bind: content.startDate),
                     waitlist_capacity = \(bind: content.waitlistCapacity), updated_at = \(bind: now),
                     questions = \(bind: CompetitionRow.encodeQuestions(content.form.questions)), rules = \(bind: content.form.rules),
-                    requires_approval = \(bind: content.form.requiresApproval ? 1 : 0)
+                    requires_approval = \(bind: content.form.requiresApproval ? 1 : 0),
+                    time_zone = \(bind: content.timeZone.identifier), opens_at = \(bind: content.opensAt)
                 WHERE id = \(bind: id)
                 """).run()
             // More seats: the waitlist moves up in this same transaction.

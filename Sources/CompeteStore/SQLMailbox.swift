@@ -29,7 +29,7 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore {
 
     public func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext? {
         try await context.sql.raw("""
-            SELECT r.id, r.status, u.id AS user_id, u.name, u.email, c.id AS competition_id, c.title, c.start_date,
+            SELECT r.id, r.status, u.id AS user_id, u.name, u.email, c.id AS competition_id, c.title, c.start_date, c.time_zone,
                    r.decline_reason
             FROM registrations r JOIN users u ON u.id = r.user_id JOIN competitions c ON c.id = r.competition_id
             WHERE r.id = \(bind: registrationId)
@@ -70,12 +70,14 @@ private struct MailContextRow: Decodable {
     let title: String
     let startDate: Date
     let declineReason: String?
+    let timeZone: String
 
     var context: RegistrationMailContext {
         RegistrationMailContext(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled,
             userId: userId, userName: name, email: email,
-            competitionId: competitionId, competitionTitle: title, startDate: startDate, declineReason: declineReason
+            competitionId: competitionId, competitionTitle: title, startDate: startDate, declineReason: declineReason,
+            timeZone: CompetitionRow.zone(timeZone)
         )
     }
 }

@@ -8,12 +8,13 @@ import SQLKit
 // must accompany it (a message today, a webhook event later) is written in one place, in the
 // transaction that makes the change.
 extension SQLRegistrationStore {
-    /// Room for a registration awaiting approval: the competition exists and is open. Counted
-    /// in `pending_count`; no seat is taken, so a full competition still takes applications.
-    static func claimApprovalPlace(competitionId: UUID, dbNow: String, on sql: any SQLDatabase) async throws -> Place? {
+    /// Room for a registration awaiting approval: the competition exists, has opened and is not
+    /// closed, judged as the seat claim judges them. Counted in `pending_count`; no seat is
+    /// taken, so a full competition still takes applications.
+    static func claimApprovalPlace(competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase) async throws -> Place? {
         try await sql.raw("""
             UPDATE competitions SET pending_count = pending_count + 1
-            WHERE id = \(bind: competitionId) AND reg_deadline > \(unsafeRaw: dbNow)
+            WHERE id = \(bind: competitionId) AND reg_deadline > \(unsafeRaw: dbNow) AND \(opened(at: now))
             RETURNING id
             """).first() != nil ? .approval : nil
     }

@@ -40,7 +40,7 @@ extension SQLRegistrationStore {
         do {
             let done = try await sql.raw("""
                 WITH \(leaseRow) seat AS (
-                  \(claimSeat(competitionId: competitionId, dbNow: SQLFlavor.postgres.now, also: leaseHeld))
+                  \(claimSeat(competitionId: competitionId, dbNow: SQLFlavor.postgres.now, now: now, also: leaseHeld))
                 ), reg AS (
                   INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq, answers)
                   SELECT \(bind: registrationId), seat.id, \(bind: userId), \(bind: RegistrationStatus.confirmed.rawValue), \(bind: now), NULL,

@@ -25,13 +25,14 @@ public struct SQLRegistrationStore: RegistrationStore {
         guard context.flavor == .postgres, !awaitingApproval else {
             return try await registerInTransaction(entry, awaitingApproval: awaitingApproval, lease: lease)
         }
-        if !noSeat.isFull(competitionId), let receipt = try await Self.registerSeat(entry, lease: lease, on: context.sql) {
+        if !noSeat.skipsSeatPath(competitionId, now: now), let receipt = try await Self.registerSeat(entry, lease: lease, on: context.sql) {
             return .confirmed(receipt)
         }
         let outcome = try await registerInTransaction(entry, awaitingApproval: false, lease: lease)
         switch outcome {
         case .confirmed: noSeat.seatTaken(competitionId)
         case .waitlisted, .refused(.full), .refused(.closed): noSeat.noSeat(competitionId)
+        case .refused(.notOpen(let opensAt, _)): noSeat.notOpen(competitionId, until: opensAt)
         case .refused, .pending: break
         }
         return outcome
@@ -52,8 +53,8 @@ public struct SQLRegistrationStore: RegistrationStore {
         return try await context.transaction(touchingCompetitions: true) { sql in
             var outcome: RegistrationOutcome
             let place = awaitingApproval
-                ? try await Self.claimApprovalPlace(competitionId: competitionId, dbNow: dbNow, on: sql)
-                : try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, on: sql)
+                ? try await Self.claimApprovalPlace(competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql)
+                : try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql)
             if let place {
                 outcome = try await Self.insertRegistration(entry, place: place, on: sql)
                 if case .refused = outcome {
@@ -61,7 +62,9 @@ public struct SQLRegistrationStore: RegistrationStore {
                     try await Self.releasePlace(place, competitionId: competitionId, on: sql)
                 }
             } else {
-                outcome = .refused(try await Self.diagnose(userId: entry.userId, competitionId: competitionId, dbNow: dbNow, on: sql))
+                outcome = .refused(try await Self.diagnose(
+                    userId: entry.userId, competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql
+                ))
             }
             if let lease {
                 try await SQLIdempotencyStore.complete(lease, with: try StoredOutcome(outcome), on: sql)
@@ -73,12 +76,21 @@ public struct SQLRegistrationStore: RegistrationStore {
     /// The seat claim, the one statement that takes a seat: a conditional UPDATE on the counter
     /// whose row lock serialises concurrent claims. `also` adds a condition (the one-statement
     /// path requires its lease row). Returns the competition's id when it took a seat.
-    static func claimSeat(competitionId: UUID, dbNow: String, also condition: SQLQueryString = "") -> SQLQueryString {
+    static func claimSeat(competitionId: UUID, dbNow: String, now: Date, also condition: SQLQueryString = "") -> SQLQueryString {
         """
         UPDATE competitions SET registered_count = registered_count + 1
-        WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)\(condition)
+        WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)
+          AND \(opened(at: now))\(condition)
         RETURNING id
         """
+    }
+
+    /// Registration has opened by `now`: part of every claim, seat or waitlist place, so the
+    /// opening costs no extra statement. Judged by the request's clock (the one that stamps
+    /// `registeredAt`, so no registration is ever stamped before its opening), unlike the
+    /// deadline, which the database's clock judges.
+    static func opened(at now: Date) -> SQLQueryString {
+        "(opens_at IS NULL OR opens_at <= \(bind: now))"
     }
 
     /// Where a new registration goes.
@@ -89,12 +101,12 @@ public struct SQLRegistrationStore: RegistrationStore {
         case approval
     }
 
-    private static func claimPlace(competitionId: UUID, dbNow: String, on sql: any SQLDatabase) async throws -> Place? {
-        if try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow)).first() != nil { return .seat }
+    private static func claimPlace(competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase) async throws -> Place? {
+        if try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow, now: now)).first() != nil { return .seat }
         guard let row = try await sql.raw("""
             UPDATE competitions SET waitlist_count = waitlist_count + 1, waitlist_tail = waitlist_tail + 1
             WHERE id = \(bind: competitionId) AND registered_count >= capacity AND waitlist_count < waitlist_capacity
-              AND reg_deadline > \(unsafeRaw: dbNow)
+              AND reg_deadline > \(unsafeRaw: dbNow) AND \(opened(at: now))
             RETURNING waitlist_count, waitlist_tail
             """).first(decoding: WaitlistPlaceRow.self, with: .snakeCase) else { return nil }
         return .waitlist(position: row.waitlistCount, sequence: row.waitlistTail)
@@ -141,12 +153,14 @@ public struct SQLRegistrationStore: RegistrationStore {
         ))
     }
 
-    /// Why no place could be claimed: missing, already registered, closed, else full.
+    /// Why no place could be claimed: missing, already registered, closed, not open yet (by the
+    /// same clocks as the claim), else full.
     private static func diagnose(
-        userId: UUID, competitionId: UUID, dbNow: String, on sql: any SQLDatabase
+        userId: UUID, competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase
     ) async throws -> RegistrationRejection {
         guard let row = try await sql.raw("""
             SELECT CASE WHEN c.reg_deadline <= \(unsafeRaw: dbNow) THEN 1 ELSE 0 END AS closed,
+                   CASE WHEN \(opened(at: now)) THEN 0 ELSE 1 END AS not_open, c.opens_at, c.time_zone,
                    CASE WHEN EXISTS (
                        SELECT 1 FROM registrations r
                        WHERE r.competition_id = c.id AND r.user_id = \(bind: userId)
@@ -156,6 +170,9 @@ public struct SQLRegistrationStore: RegistrationStore {
             """).first(decoding: DiagnosisRow.self, with: .snakeCase) else { return .notFound }
         if row.already == 1 { return .alreadyRegistered }
         if row.closed == 1 { return .closed }
+        if row.notOpen == 1, let opensAt = row.opensAt {
+            return .notOpen(opensAt: opensAt, timeZone: CompetitionRow.zone(row.timeZone))
+        }
         return .full
     }
 
@@ -220,7 +237,7 @@ public struct SQLRegistrationStore: RegistrationStore {
     /// with its current place in line.
     private func participantRegistrations(_ condition: SQLQueryString, limit: SQLQueryString) async throws -> [ParticipantRegistration] {
         try await context.sql.raw("""
-            SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date,
+            SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date, c.time_zone,
                    r.answers, r.decline_reason,
                    CASE WHEN r.status = \(bind: RegistrationStatus.waitlisted.rawValue) THEN (
                        SELECT COUNT(*) FROM registrations w

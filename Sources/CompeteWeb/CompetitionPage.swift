@@ -45,8 +45,9 @@ struct CompetitionPage {
         let view = CompetitionView(competition, now: now)
         let active = mine.map { $0.status.isActive } ?? false
         let open = competition.regDeadline > now
-        // Applications awaiting approval take no seat: a full competition still takes them.
-        let takesApplications = competition.form.requiresApproval && open
+        // Applications awaiting approval take no seat: a full competition still takes them
+        // (once registration has opened).
+        let takesApplications = competition.form.requiresApproval && open && !view.isUpcoming
         let formView = FormView(
             competition.form, typed: typed, stored: typed == nil ? mine?.answers : nil, askRules: mine == nil
         )

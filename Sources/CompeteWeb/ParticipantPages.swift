@@ -121,7 +121,7 @@ struct ParticipantPages: RouteCollection {
                 status: $0.status.rawValue, active: $0.status.isActive,
                 waitlisted: $0.status == .waitlisted, pending: $0.status == .pending,
                 declineReason: $0.declineReason ?? "", hasDeclineReason: $0.declineReason != nil, position: $0.position ?? 0,
-                registeredAt: Formatting.date($0.registeredAt), start: Formatting.date($0.startDate)
+                registeredAt: LocalTime.short($0.registeredAt, in: $0.timeZone), start: LocalTime.short($0.startDate, in: $0.timeZone)
             )
         }
         return try await renderer.render(req, "registrations", title: "My registrations", RegistrationsPage(
@@ -146,7 +146,7 @@ struct ParticipantPages: RouteCollection {
         let principal = try req.principal
         let items = try await services.mailbox.inbox(principal).map {
             MessageRow(kind: $0.message.kind.rawValue, subject: $0.message.subject, body: $0.message.body,
-                       to: $0.message.to, sentAt: Formatting.date($0.sentAt))
+                       to: $0.message.to, sentAt: LocalTime.short($0.sentAt, in: .utc))
         }
         return try await renderer.render(req, "mailbox", title: "Mailbox", MailboxPage(items: items, empty: items.isEmpty))
     }

@@ -25,11 +25,11 @@ struct RegistrantsPages: RouteCollection {
         /// One cell per question, in the form's order.
         let answers: [String]
 
-        init(_ r: Registrant, questions: [Question]) {
+        init(_ r: Registrant, questions: [Question], zone: TimeZoneName) {
             registrationId = r.registrationId.uuidString.lowercased()
             name = r.name
             email = r.email
-            registeredAt = Formatting.date(r.registeredAt)
+            registeredAt = LocalTime.short(r.registeredAt, in: zone)
             status = r.status.rawValue
             answers = questions.map { r.answers[$0.id]?.text ?? "" }
         }
@@ -55,11 +55,11 @@ struct RegistrantsPages: RouteCollection {
         )
         let view = CompetitionView(competition, now: services.effects.now())
         let questions = competition.form.questions
-        let rows = registrants.items.map { RegistrantRow($0, questions: questions) }
+        let rows = registrants.items.map { RegistrantRow($0, questions: questions, zone: competition.timeZone) }
         // Those waiting for a decision, oldest first, each with its own buttons (at most 1,000 a page).
         let pending = competition.pendingCount == 0 ? [] : try await services.competitions.registrants(
             by: principal, competitionId: competition.id, status: .pending, page: PageRequest(limit: 1_000)
-        ).1.items.map { RegistrantRow($0, questions: questions) }
+        ).1.items.map { RegistrantRow($0, questions: questions, zone: competition.timeZone) }
         let page = RegistrantsPage(competition: view, questionLabels: questions.map(\.label), items: rows, empty: rows.isEmpty,
                                    pending: pending, hasPending: !pending.isEmpty,
                                    csvURL: SiteURL.registrantsCSV(competition.id).path,

@@ -29,6 +29,12 @@ struct CompetitionView: Encodable {
     let hasTags: Bool
     let start: String
     let deadline: String
+    /// When registration opens, on the competition's clock; empty when it has no opening time.
+    let opens: String
+    let hasOpens: Bool
+    let isUpcoming: Bool
+    /// The IANA name its times are shown in.
+    let timeZone: String
     let capacity: Int
     let registeredCount: Int
     let seatsLeft: Int
@@ -49,8 +55,11 @@ struct CompetitionView: Encodable {
         description = c.description
         tags = c.tags
         hasTags = !c.tags.isEmpty
-        start = Formatting.date(c.startDate)
-        deadline = Formatting.date(c.regDeadline)
+        start = LocalTime.short(c.startDate, in: c.timeZone)
+        deadline = LocalTime.short(c.regDeadline, in: c.timeZone)
+        opens = c.opensAt.map { LocalTime.short($0, in: c.timeZone) } ?? ""
+        hasOpens = c.opensAt != nil
+        timeZone = c.timeZone.identifier
         capacity = c.capacity
         registeredCount = c.registeredCount
         seatsLeft = c.seatsLeft
@@ -58,7 +67,9 @@ struct CompetitionView: Encodable {
         fillPercent = c.capacity == 0 ? 100 : min(100, c.registeredCount * 100 / c.capacity)
         let status = c.status(at: now)
         self.status = status.rawValue
+        isUpcoming = status == .upcoming
         statusLabel = switch status {
+        case .upcoming: "Upcoming"
         case .open: "Open"
         case .full: "Full"
         case .closed: "Closed"
@@ -87,6 +98,8 @@ private func label(_ field: String) -> String {
     case "regDeadline": "Registration deadline"
     case "waitlistCapacity": "Waitlist size"
     case "startDate": "Start"
+    case "opensAt": "Registration opens"
+    case "timezone": "Time zone"
     default: field.prefix(1).uppercased() + field.dropFirst()
     }
 }

@@ -27,7 +27,9 @@ import Testing
             id: UUID(), title: title, description: description, tags: tags, capacity: 100_000,
             registeredCount: registered, waitlistCapacity: 0, waitlistCount: Int.max, regDeadline: date,
             startDate: date.addingTimeInterval(3_661.5), organizerId: UUID(), organizerName: awkward,
-            createdAt: date.addingTimeInterval(-86_400 * 400), updatedAt: date.addingTimeInterval(0.25)
+            createdAt: date.addingTimeInterval(-86_400 * 400), updatedAt: date.addingTimeInterval(0.25),
+            timeZone: registered.isMultiple(of: 2) ? .utc : TimeZoneName("America/St_Johns") ?? .utc,
+            opensAt: registered.isMultiple(of: 3) ? nil : date.addingTimeInterval(-0.5)
         )
     }
 

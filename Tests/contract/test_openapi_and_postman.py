@@ -37,7 +37,7 @@ NON_PROBLEM_ERRORS = {("get", "/api/health", "503"): "#/components/schemas/Healt
 # Every stable error `code` the server emits (Sources/CompeteAPI/Problem.swift).
 KNOWN_CODES = {
     "validation_failed", "email_taken", "invalid_credentials", "rate_limited", "unauthorized", "forbidden",
-    "not_found", "already_registered", "competition_full", "registration_closed", "not_registered",
+    "not_found", "already_registered", "competition_full", "registration_closed", "registration_not_open", "not_registered",
     "capacity_below_registered", "idempotency_key_invalid", "idempotency_key_reused",
     "idempotency_request_in_progress", "payload_too_large", "internal_error", "temporarily_unavailable",
     "questions_locked", "registration_not_pending",
@@ -322,7 +322,7 @@ def _rebase(schema):
 def check_response_objects_closed(spec: dict) -> None:
     """Response objects say exactly what the server emits: closed, with accurate `required`."""
     schemas = spec["components"]["schemas"]
-    optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"),
+    optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"), ("Problem", "opensAt"),
                 ("MyRegistration", "declineReason"), ("Registrant", "declineReason"), ("Decision", "position"),
                 ("Decision", "declineReason"), ("Question", "options"), ("Question", "maxLength"), ("Question", "min"),
                 ("Question", "max"), ("Question", "allowedDomains"),

@@ -28,7 +28,7 @@ def test_domain_counters_start_at_zero():
             process.terminate()
             process.wait(timeout=30)
     registrations = counters(text, "registrations_total")
-    for outcome in ["confirmed", "waitlisted", "replayed", "full", "closed", "already", "not_found", "in_progress", "rate_limited", "other"]:
+    for outcome in ["confirmed", "waitlisted", "replayed", "full", "closed", "not_open", "already", "not_found", "in_progress", "rate_limited", "other"]:
         assert registrations.get(f'outcome="{outcome}"') == 0, (outcome, registrations)
     idempotency = counters(text, "idempotency_requests_total")
     for outcome in ["started", "replayed", "reused", "invalid", "in_progress"]:

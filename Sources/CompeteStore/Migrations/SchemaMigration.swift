@@ -39,5 +39,6 @@ public enum Schema {
         M010StoreTypedOutcomes(),
         M011AddTokenVersion(),
         M014AddRegistrationForms(),
+        M015AddTimeZoneAndOpensAt(),
     ]
 }

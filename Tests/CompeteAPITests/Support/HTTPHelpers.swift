@@ -67,13 +67,17 @@ extension TestServer {
     /// Creates a competition and returns its id.
     func createCompetition(
         by organizer: TestUser, title: String = "Test Cup", capacity: Int = 10, tags: [String] = [],
-        deadlineIn: TimeInterval = 7 * 86400, startIn: TimeInterval? = nil, description: String = "A test competition"
+        deadlineIn: TimeInterval = 7 * 86400, startIn: TimeInterval? = nil, description: String = "A test competition",
+        waitlist: Int = 0, opensAt: Date? = nil, timeZone: String = "UTC"
     ) async throws -> String {
-        let response = try await request(.POST, "/api/competitions", token: organizer.token, json: [
+        var body: [String: Any] = [
             "title": title, "description": description, "capacity": capacity, "tags": tags,
             "regDeadline": iso(Date().addingTimeInterval(deadlineIn)),
             "startDate": iso(Date().addingTimeInterval(startIn ?? deadlineIn + 86400)),
-        ])
+            "waitlistCapacity": waitlist, "timezone": timeZone,
+        ]
+        if let opensAt { body["opensAt"] = iso(opensAt) }
+        let response = try await request(.POST, "/api/competitions", token: organizer.token, json: body)
         guard response.status == 201, let id = response.json["id"] as? String else {
             throw TestFailure("create competition failed: \(response.status) \(response.text)")
         }
