@@ -100,6 +100,25 @@ import Testing
         }
     }
 
+    /// Before `opensAt` nobody applies either: the same opening condition as the seat claim.
+    @Test(arguments: Backend.all)
+    func applicationsWaitForTheOpening(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createCompetition(by: organizer, capacity: 5, form: [
+                "requiresApproval": true, "opensAt": iso(Date().addingTimeInterval(3600)),
+            ])
+            #expect(try await server.competition(id)["status"] as? String == "upcoming")
+            let user = try await server.signup()
+            let early = try await server.register(user, for: id)
+            #expect(early.status == 409 && early.code == "registration_not_open")
+            #expect(try await server.registrationRows(id) == 0)
+            server.clock.advance(by: 3601)
+            let applied = try await server.register(user, for: id)
+            #expect(applied.status == 202 && applied.json["status"] as? String == "pending")
+        }
+    }
+
     @Test(arguments: Backend.all)
     func declineWithReasonAndTheRulesOfDeciding(backend: Backend) async throws {
         try await withServer(backend) { server in
