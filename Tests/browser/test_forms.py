@@ -1,19 +1,34 @@
 """Registration forms in a real headless Chromium: the organizer's question builder (no
 JavaScript: move buttons post the form back) and a participant's form with errors."""
 import requests
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import API_URL, api_get, api_token, fresh_email, shoot
 from test_journeys import flash, log_in, open_competition, sign_up
 
 
+def loaded(driver):
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def post(driver, button):
-    """Clicks a submit button and waits for the page it leads to."""
+    """Clicks a submit button and waits for the page it leads to, fully loaded."""
     page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(page))
+
+    def replaced(_):
+        # Chromium reports a node of the page just left as stale or, at times, as not in the
+        # document: either way the old page is gone.
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 10).until(replaced)
+    loaded(driver)
 
 
 def fill_row(driver, index, label, qid, qtype, **settings):
