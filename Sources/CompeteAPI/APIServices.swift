@@ -8,6 +8,7 @@ public struct APIServices: Sendable {
     public let registrations: RegistrationService
     public let idempotency: IdempotencyService
     public let mailbox: MailboxService
+    public let webhooks: WebhookService
     public let tokens: TokenService
     public let effects: Effects
     /// Kept answers of the public competition reads.
@@ -21,7 +22,7 @@ public struct APIServices: Sendable {
 
     public init(
         auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
-        idempotency: IdempotencyService, mailbox: MailboxService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
+        idempotency: IdempotencyService, mailbox: MailboxService, webhooks: WebhookService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
         publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String
     ) {
         self.auth = auth
@@ -29,6 +30,7 @@ public struct APIServices: Sendable {
         self.registrations = registrations
         self.idempotency = idempotency
         self.mailbox = mailbox
+        self.webhooks = webhooks
         self.tokens = tokens
         self.effects = effects
         self.reads = reads
@@ -61,6 +63,7 @@ public func registerAPI(on app: Application, services: APIServices) throws {
     try api.register(collection: CompetitionController(services: services))
     try api.register(collection: RegistrationController(services: services))
     try api.register(collection: MailboxController(services: services))
+    try api.register(collection: WebhookController(services: services))
     try api.register(collection: HealthController(check: services.health))
     try api.register(collection: DocsController())
 }

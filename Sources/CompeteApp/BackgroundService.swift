@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// hand rather than leaving them to wait out their lease — before `run` returns.
 struct BackgroundService: Service, CustomStringConvertible {
     let name: String
-    let repeater: Repeater
+    let repeater: any BackgroundLoop
     let logger: Logger
 
     var description: String { name }

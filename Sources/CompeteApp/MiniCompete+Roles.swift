@@ -11,11 +11,14 @@ extension MiniCompete {
         var ordered: [any Service] = []
         if roles.contains(.janitor) {
             let (idempotency, queue, now, retention) = (services.idempotency, queue, effects.now, config.jobRetention)
+            let (webhooks, webhookRetention) = (webhookQueue, config.webhooks.retention)
             ordered.append(background("janitor", every: .seconds(600)) {
                 let keys = try await idempotency.purgeExpired()
                 if keys > 0 { logger.info("purged expired idempotency keys", metadata: ["count": "\(keys)"]) }
                 let jobs = try await queue.purgeCompleted(before: now().addingTimeInterval(-retention))
                 if jobs > 0 { logger.info("purged completed jobs", metadata: ["count": "\(jobs)"]) }
+                let deliveries = try await webhooks.purge(before: now().addingTimeInterval(-webhookRetention))
+                if deliveries > 0 { logger.info("purged finished webhook deliveries", metadata: ["count": "\(deliveries)"]) }
                 return false
             })
         }
@@ -32,6 +35,9 @@ extension MiniCompete {
             ordered.append(background("worker", every: .milliseconds(Int(config.workerPollInterval * 1000))) {
                 try await worker.tick() > 0
             })
+            // Webhooks in a lane of their own: a slow receiver never holds up the emails.
+            let lane = makeWebhookLane(name: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
+            ordered.append(BackgroundService(name: "webhook lane", repeater: lane, logger: logger))
         }
         let web = roles.contains(.web) ? WebServer(
             app: app, services: services,

@@ -19,6 +19,9 @@ public struct MiniCompete: Sendable {
     public let queue: any JobQueue
     public let scheduler: ReminderScheduler
     let jobHandler: JobHandler
+    /// The webhook deliveries and how attempts are sent (the worker role's delivery lane).
+    public let webhookQueue: any WebhookDeliveryQueue
+    let webhookSender: any WebhookSender
     let effects: Effects
     let seeder: @Sendable () async throws -> Void
     let userStore: any UserStore
@@ -77,6 +80,15 @@ public struct MiniCompete: Sendable {
             RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisNamespace.jobs,
                           redriveAfter: config.jobRedriveAfter)
         } ?? SQLJobQueue(context: context)
+        let webhookPolicy = WebhookTargetPolicy(
+            refusePrivate: !config.webhooks.allowPrivate, resolver: SystemHostResolver(threadPool: app.threadPool)
+        )
+        let webhooks = WebhookService(
+            store: SQLWebhookStore(context: context), competitions: SQLCompetitionStore(context: context),
+            policy: webhookPolicy, effects: effects
+        )
+        let webhookClient = HTTPWebhookSender.makeClient()
+        app.lifecycle.use(HTTPClientShutdown(client: webhookClient))
         let secret = try JWTSecret.resolve(config, logger: app.logger)
         let tokens = await TokenService(secret: secret, ttl: config.jwtTTL, now: effects.now, revocations: revocations)
         let health = HealthCheck {
@@ -87,7 +99,7 @@ public struct MiniCompete: Sendable {
         }
         let services = APIServices(
             auth: auth, competitions: competitions, registrations: registrations, idempotency: idempotency,
-            mailbox: MailboxService(reader: mailbox), tokens: tokens, effects: effects,
+            mailbox: MailboxService(reader: mailbox), webhooks: webhooks, tokens: tokens, effects: effects,
             reads: ReadCache(version: context.catalogVersion, ttl: config.readCacheTTL, now: effects.now), health: health,
             publicWebURL: config.messageLinks.webBase,
             metrics: MetricsEndpoint { await Telemetry.render(queue: queue) },
@@ -103,7 +115,12 @@ public struct MiniCompete: Sendable {
         return MiniCompete(
             app: app, config: config, services: services, queue: queue,
             scheduler: ReminderScheduler(store: SQLReminderStore(context: context), now: effects.now),
-            jobHandler: JobHandler(contexts: mailbox, transport: transport, links: config.messageLinks), effects: effects,
+            jobHandler: JobHandler(contexts: mailbox, transport: transport, links: config.messageLinks),
+            webhookQueue: SQLWebhookQueue(context: context),
+            webhookSender: HTTPWebhookSender(
+                client: webhookClient, policy: webhookPolicy, timeout: .milliseconds(Int64(config.webhooks.timeout * 1000))
+            ),
+            effects: effects,
             seeder: {
                 try await DemoData.seed(
                     auth: auth, competitions: competitions, users: users, password: try DemoData.password(for: config),
@@ -121,6 +138,20 @@ public struct MiniCompete: Sendable {
         return Worker(
             queue: queue, handler: jobHandler,
             settings: WorkerSettings(batchSize: config.workerConcurrency, lease: config.jobLease, retry: config.retryPolicy),
+            now: effects.now, random: effects.random, logger: logger
+        )
+    }
+
+    /// The webhook delivery lane; the `.worker` role runs one next to its job worker.
+    public func makeWebhookLane(name: String = "webhooks") -> WebhookLane {
+        var logger = app.logger
+        logger[metadataKey: "worker"] = "\(name)"
+        return WebhookLane(
+            queue: webhookQueue, sender: webhookSender,
+            settings: WebhookLaneSettings(
+                concurrency: config.webhooks.concurrency, lease: config.webhooks.lease, retry: config.webhooks.retryPolicy,
+                pollInterval: .milliseconds(Int(config.workerPollInterval * 1000))
+            ),
             now: effects.now, random: effects.random, logger: logger
         )
     }
@@ -180,6 +211,16 @@ struct PasswordHashingShutdown: LifecycleHandler {
 
     func shutdownAsync(_ application: Application) async {
         await pool.shutdown()
+    }
+}
+
+/// Closes the webhook HTTP client's connections when the application shuts down (after the
+/// delivery lane has stopped).
+struct HTTPClientShutdown: LifecycleHandler {
+    let client: HTTPClient
+
+    func shutdownAsync(_ application: Application) async {
+        try? await client.shutdown()
     }
 }
 

@@ -11,6 +11,7 @@ enum Telemetry {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         DomainMetrics.declare()
         Worker.declareMetrics()
+        WebhookLane.declareMetrics()
         return registry
     }()
 

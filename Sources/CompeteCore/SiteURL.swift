@@ -18,6 +18,8 @@ public enum SiteURL: Sendable, Equatable {
     case registrantsCSV(UUID)
     /// Where the organizer's approve / decline buttons post.
     case decisions(UUID)
+    case organizerWebhooks
+    case organizerWebhook(UUID)
     // The JSON API.
     case apiCompetition(UUID)
     case apiCalendar(UUID)
@@ -36,6 +38,8 @@ public enum SiteURL: Sendable, Equatable {
         case .registrants(let id): "/organizer/competitions/\(Self.segment(id))/registrants"
         case .registrantsCSV(let id): "/organizer/competitions/\(Self.segment(id))/registrants.csv"
         case .decisions(let id): "/organizer/competitions/\(Self.segment(id))/decisions"
+        case .organizerWebhooks: "/organizer/webhooks"
+        case .organizerWebhook(let id): "/organizer/webhooks/\(Self.segment(id))"
         case .apiCompetition(let id): "/api/competitions/\(Self.segment(id))"
         case .apiCalendar(let id): "/api/competitions/\(Self.segment(id))/calendar.ics"
         case .apiRegistration(let id): "/api/competitions/\(Self.segment(id))/register"

@@ -3,6 +3,12 @@ import Foundation
 
 /// The rows `SQLRegistrationStore` reads, each decoded whole (see `SQLRowDecoder.snakeCase`).
 
+/// A seat just claimed: the competition's seats after the claim.
+struct SeatClaimRow: Decodable {
+    let registeredCount: Int
+    let capacity: Int
+}
+
 /// The waitlist counters after a place was claimed: the new entry's position and sequence.
 struct WaitlistPlaceRow: Decodable {
     let waitlistCount: Int

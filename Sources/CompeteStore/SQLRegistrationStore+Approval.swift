@@ -5,8 +5,8 @@ import SQLKit
 
 // Registrations that wait for the organizer: entering `pending`, and the two decisions. Each
 // transition happens in one function here (`enteredPending`, `approve`, `declined`), so what
-// must accompany it (a message today, a webhook event later) is written in one place, in the
-// transaction that makes the change.
+// accompanies it — the participant's message and the webhook event — is written in one place,
+// in the transaction that makes the change.
 extension SQLRegistrationStore {
     /// Room for a registration awaiting approval: the competition exists, has opened and is not
     /// closed, judged as the seat claim judges them. Counted in `pending_count`; no seat is
@@ -22,6 +22,10 @@ extension SQLRegistrationStore {
     /// A registration has just been inserted as `pending`.
     static func enteredPending(_ payload: RegistrationJobPayload, now: Date, on sql: any SQLDatabase) async throws {
         try await Outbox.enqueue(.registrationPending, payload, id: UUID(), now: now, on: sql)
+        try await Outbox.publish(.registration(
+            .registrationPending, registrationId: payload.registrationId, competitionId: payload.competitionId,
+            userId: payload.userId, status: .pending, at: now
+        ), now: now, on: sql)
     }
 
     public func decide(
@@ -62,13 +66,20 @@ extension SQLRegistrationStore {
         _ row: DecisionRow, competitionId: UUID, now: Date, on sql: any SQLDatabase
     ) async throws -> DecisionOutcome {
         let payload = RegistrationJobPayload(registrationId: row.id, competitionId: competitionId, userId: row.userId)
-        if try await sql.raw("""
+        if let seat = try await sql.raw("""
             UPDATE competitions SET registered_count = registered_count + 1, pending_count = pending_count - 1
             WHERE id = \(bind: competitionId) AND registered_count < capacity
-            RETURNING id
-            """).first() != nil {
+            RETURNING registered_count, capacity
+            """).first(decoding: SeatClaimRow.self, with: .snakeCase) {
             try await setStatus(.confirmed, of: row.id, sequence: nil, now: now, on: sql)
             try await Outbox.enqueue(.registrationConfirmation, payload, id: UUID(), now: now, on: sql)
+            try await Outbox.publish(.registration(
+                .registrationConfirmed, registrationId: row.id, competitionId: competitionId, userId: row.userId,
+                status: .confirmed, at: now
+            ), now: now, on: sql)
+            if seat.registeredCount == seat.capacity {
+                try await Outbox.publish(.competitionFull(competitionId, at: now), now: now, on: sql)
+            }
             return .decided(row.receipt(competitionId, .confirmed))
         }
         guard let place = try await sql.raw("""
@@ -79,6 +90,10 @@ extension SQLRegistrationStore {
             """).first(decoding: WaitlistPlaceRow.self, with: .snakeCase) else { return .full }
         try await setStatus(.waitlisted, of: row.id, sequence: place.waitlistTail, now: now, on: sql)
         try await Outbox.enqueue(.registrationWaitlisted, payload, id: UUID(), now: now, on: sql)
+        try await Outbox.publish(.registration(
+            .registrationWaitlisted, registrationId: row.id, competitionId: competitionId, userId: row.userId,
+            status: .waitlisted, position: place.waitlistCount, at: now
+        ), now: now, on: sql)
         return .decided(row.receipt(competitionId, .waitlisted, position: place.waitlistCount))
     }
 
@@ -96,6 +111,10 @@ extension SQLRegistrationStore {
             """).run()
         let payload = RegistrationJobPayload(registrationId: row.id, competitionId: competitionId, userId: row.userId)
         try await Outbox.enqueue(.registrationDeclined, payload, id: UUID(), now: now, on: sql)
+        try await Outbox.publish(.registration(
+            .registrationDeclined, registrationId: row.id, competitionId: competitionId, userId: row.userId,
+            status: .declined, at: now
+        ), now: now, on: sql)
         return .decided(row.receipt(competitionId, .declined, reason: reason))
     }
 

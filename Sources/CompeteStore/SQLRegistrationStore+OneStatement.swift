@@ -6,7 +6,7 @@ import SQLKit
 
 extension SQLRegistrationStore {
     /// PostgreSQL's common case — a seat is free — in one autocommitted statement: the seat
-    /// claim, the registration, its outbox row and the stored outcome, so the competition's row
+    /// claim, the registration, its outbox row, its webhook events and the stored outcome, so the competition's row
     /// lock is held for one statement and its commit instead of five round trips. Nil when it
     /// changed nothing (no seat, our lease is gone): the full transaction then decides and
     /// explains. A second active registration (or, with an external lease, a key stored by
@@ -19,6 +19,10 @@ extension SQLRegistrationStore {
         )
         let payload = try Outbox.encode(
             RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId)
+        )
+        let confirmed = WebhookEvent.registration(
+            .registrationConfirmed, registrationId: registrationId, competitionId: competitionId, userId: userId,
+            status: .confirmed, at: now
         )
         // Our pending key row, locked first; without it (lease lost) no seat is claimed.
         var leaseRow: SQLQueryString = ""
@@ -50,7 +54,11 @@ extension SQLRegistrationStore {
                   INSERT INTO outbox (id, topic, payload, created_at)
                   SELECT \(bind: UUID()), \(bind: JobType.registrationConfirmation.rawValue), \(bind: payload), \(bind: now) FROM reg
                   RETURNING id
-                )
+                ), \(try Outbox.publishing(confirmed, as: "confirmed", now: now, when: "reg")),
+                \(try Outbox.publishing(
+                    .competitionFull(competitionId, at: now), as: "full", now: now, when: "seat",
+                    "seat.registered_count = seat.capacity AND EXISTS (SELECT 1 FROM reg)"
+                ))
                 \(outcome)
                 """).first() != nil
             return done ? receipt : nil

@@ -75,13 +75,14 @@ public struct SQLRegistrationStore: RegistrationStore {
 
     /// The seat claim, the one statement that takes a seat: a conditional UPDATE on the counter
     /// whose row lock serialises concurrent claims. `also` adds a condition (the one-statement
-    /// path requires its lease row). Returns the competition's id when it took a seat.
+    /// path requires its lease row). Returns the competition's id when it took a seat, and its
+    /// seats afterwards (taking the last one emits `competition.full`).
     static func claimSeat(competitionId: UUID, dbNow: String, now: Date, also condition: SQLQueryString = "") -> SQLQueryString {
         """
         UPDATE competitions SET registered_count = registered_count + 1
         WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)
           AND \(opened(at: now))\(condition)
-        RETURNING id
+        RETURNING id, registered_count, capacity
         """
     }
 
@@ -95,14 +96,18 @@ public struct SQLRegistrationStore: RegistrationStore {
 
     /// Where a new registration goes.
     enum Place {
-        case seat
+        /// `last`: it was the last free seat.
+        case seat(last: Bool)
         case waitlist(position: Int, sequence: Int)
         /// No seat: a wait for the organizer's approval (`pending_count`).
         case approval
     }
 
     private static func claimPlace(competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase) async throws -> Place? {
-        if try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow, now: now)).first() != nil { return .seat }
+        if let seat = try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow, now: now))
+            .first(decoding: SeatClaimRow.self, with: .snakeCase) {
+            return .seat(last: seat.registeredCount == seat.capacity)
+        }
         guard let row = try await sql.raw("""
             UPDATE competitions SET waitlist_count = waitlist_count + 1, waitlist_tail = waitlist_tail + 1
             WHERE id = \(bind: competitionId) AND registered_count >= capacity AND waitlist_count < waitlist_capacity
@@ -147,6 +152,16 @@ public struct SQLRegistrationStore: RegistrationStore {
         case .confirmed: try await Outbox.enqueue(.registrationConfirmation, payload, id: UUID(), now: now, on: sql)
         case .pending: try await enteredPending(payload, now: now, on: sql)
         default: break
+        }
+        if status != .pending {
+            // A pending registration's event goes with its other effects, in `enteredPending`.
+            try await Outbox.publish(.registration(
+                status == .confirmed ? .registrationConfirmed : .registrationWaitlisted, registrationId: id,
+                competitionId: competitionId, userId: userId, status: status, position: position, at: now
+            ), now: now, on: sql)
+        }
+        if case .seat(last: true) = place {
+            try await Outbox.publish(.competitionFull(competitionId, at: now), now: now, on: sql)
         }
         return RegistrationOutcome(RegistrationReceipt(
             registrationId: id, competitionId: competitionId, status: status, position: position, registeredAt: now
@@ -207,6 +222,10 @@ public struct SQLRegistrationStore: RegistrationStore {
                 RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId),
                 id: UUID(), now: now, on: sql
             )
+            try await Outbox.publish(.registration(
+                .registrationCancelled, registrationId: registrationId, competitionId: competitionId, userId: userId,
+                status: .cancelled, at: now
+            ), now: now, on: sql)
             if status == .confirmed {
                 try await Waitlist.promote(competitionId: competitionId, now: now, flavor: flavor, on: sql)
             }

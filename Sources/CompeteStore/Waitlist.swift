@@ -40,6 +40,10 @@ enum Waitlist {
                 RegistrationJobPayload(registrationId: entry.id, competitionId: competitionId, userId: entry.userId),
                 id: UUID(), now: now, on: sql
             )
+            try await Outbox.publish(.registration(
+                .registrationPromoted, registrationId: entry.id, competitionId: competitionId, userId: entry.userId,
+                status: .confirmed, at: now
+            ), now: now, on: sql)
         }
         return promoted.count
     }

@@ -100,6 +100,33 @@ import Testing
         }
     }
 
+    /// Each transition writes its webhook event in its own transaction: pending, then
+    /// confirmed (and competition.full for the last seat), waitlisted, declined.
+    @Test(arguments: Backend.all)
+    func decisionsPublishWebhookEvents(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let (organizer, id) = try await approvalCompetition(server, capacity: 1, waitlist: 1)
+            let hook = try await server.request(.POST, "/api/webhooks", token: organizer.token, json: [
+                "url": "http://127.0.0.1:9/hook", "events": ["*"], "competitionId": id,
+            ])
+            #expect(hook.status == 201, "\(hook.text)")
+            var registrations: [String] = []
+            for _ in 0..<3 {
+                let user = try await server.signup()
+                registrations.append(try await server.register(user, for: id).json["registrationId"] as? String ?? "")
+            }
+            #expect(try await decide(server, organizer, id, registrations[0], "approve").status == 200)
+            #expect(try await decide(server, organizer, id, registrations[1], "approve").status == 200)
+            #expect(try await decide(server, organizer, id, registrations[2], "decline", reason: "No room").status == 200)
+            let types = try await server.sql.raw("SELECT type FROM webhook_events ORDER BY created_at, type")
+                .all(decodingColumn: "type", as: String.self)
+            #expect(types.filter { $0 == "registration.pending" }.count == 3)
+            for type in ["registration.confirmed", "competition.full", "registration.waitlisted", "registration.declined"] {
+                #expect(types.filter { $0 == type }.count == 1, "\(type) in \(types)")
+            }
+        }
+    }
+
     /// Before `opensAt` nobody applies either: the same opening condition as the seat claim.
     @Test(arguments: Backend.all)
     func applicationsWaitForTheOpening(backend: Backend) async throws {

@@ -29,7 +29,7 @@ POSTMAN_PATH = ROOT / "Mini Compete.postman_collection.json"
 
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-KNOWN_TAGS = {"Auth", "Competitions", "Registration", "Me", "Operations"}
+KNOWN_TAGS = {"Auth", "Competitions", "Registration", "Me", "Webhooks", "Operations"}
 PROBLEM_REF = "#/components/schemas/Problem"
 PROBLEM_MEDIA = "application/problem+json"
 # Error statuses whose body is not a problem: the health check reports itself in its own shape.
@@ -63,6 +63,12 @@ EXPECTED_OPERATIONS = {
     "POST /api/competitions/{id}/registrations/{registrationId}/decline",
     "GET /api/users/me/registrations",
     "GET /api/users/me/mailbox",
+    "POST /api/webhooks",
+    "GET /api/webhooks",
+    "GET /api/webhooks/{id}",
+    "DELETE /api/webhooks/{id}",
+    "GET /api/webhooks/{id}/deliveries",
+    "POST /api/webhooks/{id}/deliveries/{deliveryId}/redeliver",
     "GET /api/health",
     "GET /api/openapi.json",
     "GET /api/docs",
@@ -142,7 +148,7 @@ def postman_requests(collection: dict):
 
 def postman_operation(item: dict) -> str:
     """`METHOD /path` with {{variables}} in path segments mapped to {id} ({registrationId} for a
-    variable naming a registration); the query is dropped."""
+    variable naming a registration, {deliveryId} for {{deliveryId}}); the query is dropped."""
     request = item["request"]
     url = request["url"]
     segments = url["path"] if isinstance(url, dict) else url.split("?")[0].split("/")[1:]
@@ -150,6 +156,8 @@ def postman_operation(item: dict) -> str:
     def parameter(segment):
         if not re.fullmatch(r"\{\{\w+\}\}", segment):
             return segment
+        if segment == "{{deliveryId}}":
+            return "{deliveryId}"
         return "{registrationId}" if segment.lower().endswith("registrationid}}") else "{id}"
 
     mapped = [parameter(s) for s in segments]
@@ -270,7 +278,7 @@ def check_id_parameters(spec: dict) -> None:
         for param in operation_parameters(spec, item, operation):
             if param["in"] == "path":
                 seen += 1
-                assert param["name"] in {"id", "registrationId"} and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
+                assert param["name"] in ("id", "registrationId", "deliveryId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
                 schema = deref(spec, param["schema"])
                 assert schema.get("type") == "string" and "format" not in schema, f"{method.upper()} {path}: id must be a plain string"
         for name in re.findall(r"\{(\w+)\}", path):
@@ -328,8 +336,8 @@ def check_response_objects_closed(spec: dict) -> None:
                 ("Question", "max"), ("Question", "allowedDomains"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead")}
-    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "QuestionInput", "RegisterRequest",
-                      "AnswersChange", "DeclineRequest"}
+    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "WebhookCreate", "QuestionInput",
+                      "RegisterRequest", "AnswersChange", "DeclineRequest"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):
             if node.get("type") != "object" or "properties" not in node:

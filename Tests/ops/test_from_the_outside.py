@@ -39,6 +39,8 @@ def test_domain_counters_start_at_zero():
             found = [value for labels, value in jobs.items() if f'type="{job_type}"' in labels and f'outcome="{outcome}"' in labels]
             assert found == [0], (job_type, outcome, jobs)
     assert set(counters(text, "read_cache_requests_total")) == {'outcome="hit"', 'outcome="miss"'}
+    webhooks = counters(text, "webhook_deliveries_total")
+    assert webhooks == {f'outcome="{outcome}"': 0 for outcome in ["delivered", "retried", "failed", "gone"]}, webhooks
 
 
 def test_registrants_answer_json_to_default_client_headers():

@@ -38,6 +38,7 @@ public enum Schema {
         M009AddOutboxRelayedAt(),
         M010StoreTypedOutcomes(),
         M011AddTokenVersion(),
+        M013CreateWebhooks(),
         M014AddRegistrationForms(),
         M015AddTimeZoneAndOpensAt(),
     ]
