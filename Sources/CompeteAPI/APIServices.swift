@@ -6,6 +6,7 @@ public struct APIServices: Sendable {
     public let auth: AuthService
     public let competitions: CompetitionService
     public let registrations: RegistrationService
+    public let teams: TeamService
     public let idempotency: IdempotencyService
     public let mailbox: MailboxService
     public let webhooks: WebhookService
@@ -21,13 +22,14 @@ public struct APIServices: Sendable {
     public let corsOrigin: String
 
     public init(
-        auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
+        auth: AuthService, competitions: CompetitionService, registrations: RegistrationService, teams: TeamService,
         idempotency: IdempotencyService, mailbox: MailboxService, webhooks: WebhookService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
         publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String
     ) {
         self.auth = auth
         self.competitions = competitions
         self.registrations = registrations
+        self.teams = teams
         self.idempotency = idempotency
         self.mailbox = mailbox
         self.webhooks = webhooks
@@ -62,6 +64,7 @@ public func registerAPI(on app: Application, services: APIServices) throws {
     try api.register(collection: AuthController(services: services))
     try api.register(collection: CompetitionController(services: services))
     try api.register(collection: RegistrationController(services: services))
+    try api.register(collection: TeamController(services: services))
     try api.register(collection: MailboxController(services: services))
     try api.register(collection: WebhookController(services: services))
     try api.register(collection: HealthController(check: services.health))

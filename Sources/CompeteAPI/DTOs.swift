@@ -27,9 +27,11 @@ struct CompetitionRequest: Decodable {
     var timezone: String?
     /// nil: absent (unchanged); `.some(nil)`: `null`, no opening time.
     var opensAt: Date??
+    /// nil: absent (unchanged); `.some(nil)`: `null`, individuals.
+    var teamSize: TeamSize??
 
     private enum CodingKeys: String, CodingKey {
-        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, timezone, opensAt
+        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, timezone, opensAt, teamSize
     }
 
     init(from decoder: any Decoder) throws {
@@ -45,13 +47,24 @@ struct CompetitionRequest: Decodable {
         if container.contains(.opensAt) {
             opensAt = .some(try container.decodeNil(forKey: .opensAt) ? nil : try container.decode(Date.self, forKey: .opensAt))
         }
+        if container.contains(.teamSize) {
+            teamSize = .some(try container.decodeNil(forKey: .teamSize) ? nil : try container.decode(TeamSizeRequest.self, forKey: .teamSize).size)
+        }
     }
 
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
                          regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
-                         timeZone: timezone, opensAt: opensAt)
+                         timeZone: timezone, opensAt: opensAt, teamSize: teamSize)
     }
+}
+
+/// `{min, max}` with whole numbers, both required.
+struct TeamSizeRequest: Decodable {
+    let min: WholeNumber
+    let max: WholeNumber
+
+    var size: TeamSize { TeamSize(min: min.value, max: max.value) }
 }
 
 /// An integer field that reports fractions and absurd magnitudes (`1.5`, `1e30`) against its
@@ -110,6 +123,7 @@ struct CompetitionResponse: Encodable {
     let updatedAt: Date
     let timezone: String
     let opensAt: Nullable<Date>
+    let teamSize: Nullable<TeamSize>
 
     init(_ c: Competition, now: Date) {
         id = c.id.wire
@@ -129,6 +143,7 @@ struct CompetitionResponse: Encodable {
         updatedAt = c.updatedAt
         timezone = c.timeZone.identifier
         opensAt = Nullable(c.opensAt)
+        teamSize = Nullable(c.teamSize)
     }
 }
 
@@ -192,12 +207,17 @@ struct MyRegistrationResponse: Encodable {
     let position: Int?
     let registeredAt: Date
     let competition: CompetitionSummary
+    /// In a team competition, the member's team.
+    let team: TeamSummary?
+
+    struct TeamSummary: Encodable { let id: String; let name: String }
 
     init(_ r: ParticipantRegistration) {
         registrationId = r.registrationId.wire
         status = r.status
         position = r.position
         registeredAt = r.registeredAt
+        team = r.team.map { TeamSummary(id: $0.id.wire, name: $0.name) }
         competition = CompetitionSummary(id: r.competitionId.wire, title: r.competitionTitle,
                                          regDeadline: r.regDeadline, startDate: r.startDate)
     }
@@ -210,12 +230,17 @@ struct RegistrantResponse: Encodable {
     let status: RegistrationStatus
     let registeredAt: Date
     let user: Person
+    /// In a team competition: the member's team and whether they captain it.
+    let team: MyRegistrationResponse.TeamSummary?
+    let captain: Bool?
 
     init(_ r: Registrant) {
         registrationId = r.registrationId.wire
         status = r.status
         registeredAt = r.registeredAt
         user = Person(id: r.userId.wire, name: r.name, email: r.email)
+        team = r.team.map { MyRegistrationResponse.TeamSummary(id: $0.id.wire, name: $0.name) }
+        captain = r.team == nil ? nil : r.captain
     }
 }
 

@@ -6,6 +6,8 @@ import Vapor
 /// memory.
 public enum RegistrantsCSV {
     static let header = "registrationId,status,registeredAt,userId,name,email\r\n"
+    /// A team competition's export adds the member's team and whether they captain it.
+    static let teamHeader = "registrationId,status,registeredAt,userId,name,email,team,captain\r\n"
 
     public static func response(competition: Competition, pages: AsyncThrowingStream<[Registrant], any Error>) -> Response {
         var headers = HTTPHeaders()
@@ -14,11 +16,12 @@ public enum RegistrantsCSV {
             name: .contentDisposition,
             value: "attachment; filename=\"registrants-\(competition.id.wire).csv\""
         )
+        let teams = competition.teamSize != nil
         let body = Response.Body(asyncStream: { writer in
             do {
-                try await writer.write(.buffer(ByteBuffer(string: header)))
+                try await writer.write(.buffer(ByteBuffer(string: teams ? teamHeader : header)))
                 for try await page in pages {
-                    try await writer.write(.buffer(ByteBuffer(string: page.map(line).joined())))
+                    try await writer.write(.buffer(ByteBuffer(string: page.map { line($0, teams: teams) }.joined())))
                 }
                 try await writer.write(.end)
             } catch {
@@ -30,11 +33,13 @@ public enum RegistrantsCSV {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    static func line(_ r: Registrant) -> String {
-        [
+    static func line(_ r: Registrant, teams: Bool = false) -> String {
+        var cells = [
             r.registrationId.wire, r.status.rawValue,
             r.registeredAt.formatted(.iso8601), r.userId.wire, r.name, r.email,
-        ].map(cell).joined(separator: ",") + "\r\n"
+        ]
+        if teams { cells += [r.team?.name ?? "", r.captain ? "true" : "false"] }
+        return cells.map(cell).joined(separator: ",") + "\r\n"
     }
 
     /// Quotes when needed, and defuses cells a spreadsheet would run as a formula.

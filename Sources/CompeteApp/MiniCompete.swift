@@ -75,6 +75,7 @@ public struct MiniCompete: Sendable {
             registrations: SQLRegistrationStore(context: context), idempotency: idempotency, effects: effects,
             limiter: limiter, observe: DomainMetrics.registration
         )
+        let teams = TeamService(teams: SQLTeamStore(context: context), idempotency: idempotency, effects: effects)
         let mailbox = SQLMailbox(context: context)
         let queue: any JobQueue = redis.map {
             RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisNamespace.jobs,
@@ -98,7 +99,7 @@ public struct MiniCompete: Sendable {
             return HealthReport(database: database, redis: redisState, queue: try? await queue.stats())
         }
         let services = APIServices(
-            auth: auth, competitions: competitions, registrations: registrations, idempotency: idempotency,
+            auth: auth, competitions: competitions, registrations: registrations, teams: teams, idempotency: idempotency,
             mailbox: MailboxService(reader: mailbox), webhooks: webhooks, tokens: tokens, effects: effects,
             reads: ReadCache(version: context.catalogVersion, ttl: config.readCacheTTL, now: effects.now), health: health,
             publicWebURL: config.messageLinks.webBase,

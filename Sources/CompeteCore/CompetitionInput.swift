@@ -13,11 +13,13 @@ public struct CompetitionDraft: Sendable {
     public var timeZone: String?
     /// nil: unchanged; `.some(nil)`: no opening time (sent as JSON `null`).
     public var opensAt: Date??
+    /// nil: unchanged; `.some(nil)`: individuals (JSON `null`).
+    public var teamSize: TeamSize??
 
     public init(
         title: String? = nil, description: String? = nil, tags: [String]? = nil, capacity: Int? = nil,
         regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil,
-        timeZone: String? = nil, opensAt: Date?? = nil
+        timeZone: String? = nil, opensAt: Date?? = nil, teamSize: TeamSize?? = nil
     ) {
         self.title = title
         self.description = description
@@ -28,6 +30,7 @@ public struct CompetitionDraft: Sendable {
         self.waitlistCapacity = waitlistCapacity
         self.timeZone = timeZone
         self.opensAt = opensAt
+        self.teamSize = teamSize
     }
 }
 
@@ -44,6 +47,8 @@ public struct CompetitionContent: Sendable, Equatable {
     public var timeZone: TimeZoneName = .utc
     /// Must be before `regDeadline`; may be in the past (registration is then simply open).
     public var opensAt: Date?
+    /// nil: entered by individuals.
+    public var teamSize: TeamSize?
 
     public static let maxTitle = 200
     public static let maxDescription = 10_000
@@ -60,7 +65,7 @@ public struct CompetitionContent: Sendable, Equatable {
             title: draft.title ?? "", description: draft.description ?? "", tags: draft.tags ?? [],
             capacity: draft.capacity ?? 0, regDeadline: draft.regDeadline ?? now,
             startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0,
-            opensAt: draft.opensAt ?? nil
+            opensAt: draft.opensAt ?? nil, teamSize: draft.teamSize ?? nil
         )
         content.timeZone = Self.timeZone(draft.timeZone, errors: &errors) ?? .utc
         if !errors.isEmpty {
@@ -83,6 +88,7 @@ public struct CompetitionContent: Sendable, Equatable {
         if let startDate = patch.startDate { next.startDate = startDate }
         if let waitlistCapacity = patch.waitlistCapacity { next.waitlistCapacity = waitlistCapacity }
         if let opensAt = patch.opensAt { next.opensAt = opensAt }
+        if let teamSize = patch.teamSize { next.teamSize = teamSize }
         var errors: [FieldError] = []
         if let zone = Self.timeZone(patch.timeZone, errors: &errors) { next.timeZone = zone }
         return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil, with: errors)
@@ -138,6 +144,9 @@ public struct CompetitionContent: Sendable, Equatable {
         if let opensAt, opensAt >= regDeadline {
             errors.append(FieldError("opensAt", "must be before regDeadline"))
         }
+        if let teamSize, !teamSize.isValid {
+            errors.append(FieldError("teamSize", TeamSize.requirement))
+        }
         return errors
     }
 }
@@ -147,7 +156,7 @@ extension Competition {
         CompetitionContent(
             title: title, description: description, tags: tags, capacity: capacity,
             regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
-            timeZone: timeZone, opensAt: opensAt
+            timeZone: timeZone, opensAt: opensAt, teamSize: teamSize
         )
     }
 }

@@ -34,6 +34,8 @@ public enum RegistrationRejection: Error, Sendable, Equatable {
     /// Registration opens at `opensAt`; `timeZone` is the competition's, to say it locally.
     case notOpen(opensAt: Date, timeZone: TimeZoneName)
     case full
+    /// A team competition: individuals cannot register.
+    case teamRequired
 
     public var error: DomainError {
         switch self {
@@ -42,6 +44,7 @@ public enum RegistrationRejection: Error, Sendable, Equatable {
         case .closed: .registrationClosed
         case .notOpen(let opensAt, let timeZone): .registrationNotOpen(opensAt: opensAt, timeZone: timeZone)
         case .full: .competitionFull
+        case .teamRequired: .teamRequired
         }
     }
 }
@@ -50,7 +53,7 @@ extension RegistrationRejection: Codable {
     // Stored under idempotency keys: the plain reasons stay the strings they always were
     // (`"closed"`), so outcomes stored before `notOpen` existed still replay; `notOpen` is an
     // object carrying what its answer says.
-    private enum Plain: String, Codable { case notFound, alreadyRegistered, closed, full }
+    private enum Plain: String, Codable { case notFound, alreadyRegistered, closed, full, teamRequired }
     private enum NotOpenKeys: String, CodingKey { case notOpen, opensAt, timeZone }
 
     public init(from decoder: any Decoder) throws {
@@ -60,6 +63,7 @@ extension RegistrationRejection: Codable {
             case .alreadyRegistered: .alreadyRegistered
             case .closed: .closed
             case .full: .full
+            case .teamRequired: .teamRequired
             }
             return
         }
@@ -77,6 +81,7 @@ extension RegistrationRejection: Codable {
         case .alreadyRegistered: plain = .alreadyRegistered
         case .closed: plain = .closed
         case .full: plain = .full
+        case .teamRequired: plain = .teamRequired
         case .notOpen(let opensAt, let timeZone):
             var outer = encoder.container(keyedBy: NotOpenKeys.self)
             var fields = outer.nestedContainer(keyedBy: NotOpenKeys.self, forKey: .notOpen)
@@ -126,10 +131,12 @@ public struct ParticipantRegistration: Sendable, Equatable {
     public let startDate: Date
     /// The competition's, for showing its times.
     public let timeZone: TimeZoneName
+    /// The team it is part of, in a team competition.
+    public let team: TeamReference?
 
     public init(
         registrationId: UUID, status: RegistrationStatus, position: Int? = nil, registeredAt: Date, competitionId: UUID,
-        competitionTitle: String, regDeadline: Date, startDate: Date, timeZone: TimeZoneName = .utc
+        competitionTitle: String, regDeadline: Date, startDate: Date, timeZone: TimeZoneName = .utc, team: TeamReference? = nil
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -140,6 +147,18 @@ public struct ParticipantRegistration: Sendable, Equatable {
         self.regDeadline = regDeadline
         self.startDate = startDate
         self.timeZone = timeZone
+        self.team = team
+    }
+}
+
+/// A team by id and name, where a registration mentions it.
+public struct TeamReference: Sendable, Equatable {
+    public let id: UUID
+    public let name: String
+
+    public init(id: UUID, name: String) {
+        self.id = id
+        self.name = name
     }
 }
 
@@ -151,13 +170,21 @@ public struct Registrant: Sendable, Equatable {
     public let userId: UUID
     public let name: String
     public let email: String
+    /// The member's team, in a team competition, and whether they captain it.
+    public let team: TeamReference?
+    public let captain: Bool
 
-    public init(registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String) {
+    public init(
+        registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String,
+        team: TeamReference? = nil, captain: Bool = false
+    ) {
         self.registrationId = registrationId
         self.status = status
         self.registeredAt = registeredAt
         self.userId = userId
         self.name = name
         self.email = email
+        self.team = team
+        self.captain = captain
     }
 }

@@ -18,6 +18,8 @@ struct WaitlistPlaceRow: Decodable {
 /// Why no place was claimed; the flags are `CASE … THEN 1 ELSE 0` integers, which read the same
 /// on SQLite and PostgreSQL.
 struct DiagnosisRow: Decodable {
+    /// 1 for a team competition.
+    let teams: Int
     let closed: Int
     let notOpen: Int
     let already: Int
@@ -29,6 +31,7 @@ struct DiagnosisRow: Decodable {
 struct ActiveRegistrationRow: Decodable {
     let id: UUID
     let status: String
+    let teamId: UUID?
 }
 
 /// A registration with its competition, for the participant's own list.
@@ -43,12 +46,23 @@ struct ParticipantRegistrationRow: Decodable {
     let regDeadline: Date
     let startDate: Date
     let timeZone: String
+    let teamId: UUID?
+    let teamName: String?
 
     var registration: ParticipantRegistration {
         ParticipantRegistration(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled, position: position,
             registeredAt: createdAt, competitionId: competitionId, competitionTitle: title,
-            regDeadline: regDeadline, startDate: startDate, timeZone: CompetitionRow.zone(timeZone)
+            regDeadline: regDeadline, startDate: startDate, timeZone: CompetitionRow.zone(timeZone),
+            team: teamId.flatMap { id in teamName.map { TeamReference(id: id, name: $0) } }
         )
+    }
+}
+
+extension TeamRejection {
+    /// The refusal of an individual registration (only registration reasons apply to it).
+    var individual: RegistrationRejection {
+        if case .registration(let reason) = self { return reason }
+        return .teamRequired
     }
 }

@@ -15,12 +15,13 @@ public struct SQLCompetitionStore: CompetitionStore {
         try await context.transaction(touchingCompetitions: true) { sql in
             try await sql.raw("""
                 INSERT INTO competitions (id, title, description, tags, capacity, waitlist_capacity, reg_deadline,
-                                          start_date, organizer_id, created_at, updated_at, time_zone, opens_at)
+                                          start_date, organizer_id, created_at, updated_at, time_zone, opens_at, team_min, team_max)
                 VALUES (\(bind: id), \(bind: content.title), \(bind: content.description),
                         \(bind: CompetitionRow.encodeTags(content.tags)), \(bind: content.capacity),
                         \(bind: content.waitlistCapacity), \(bind: content.regDeadline), \(bind: content.startDate),
                         \(bind: organizerId), \(bind: now), \(bind: now),
-                        \(bind: content.timeZone.identifier), \(bind: content.opensAt))
+                        \(bind: content.timeZone.identifier), \(bind: content.opensAt),
+                        \(bind: content.teamSize?.min), \(bind: content.teamSize?.max))
                 """).run()
             guard let competition = try await Self.find(id: id, on: sql, lock: "") else {
                 throw DomainError.notFound
@@ -103,7 +104,8 @@ public struct SQLCompetitionStore: CompetitionStore {
                     tags = \(bind: CompetitionRow.encodeTags(content.tags)), capacity = \(bind: content.capacity),
                     reg_deadline = \(bind: content.regDeadline), start_date = \(bind: content.startDate),
                     waitlist_capacity = \(bind: content.waitlistCapacity), updated_at = \(bind: now),
-                    time_zone = \(bind: content.timeZone.identifier), opens_at = \(bind: content.opensAt)
+                    time_zone = \(bind: content.timeZone.identifier), opens_at = \(bind: content.opensAt),
+                    team_min = \(bind: content.teamSize?.min), team_max = \(bind: content.teamSize?.max)
                 WHERE id = \(bind: id)
                 """).run()
             // More seats: the waitlist moves up in this same transaction.
@@ -114,11 +116,12 @@ public struct SQLCompetitionStore: CompetitionStore {
 
     public func registrants(competitionId: UUID, page: PageRequest) async throws -> [Registrant] {
         try await context.sql.raw("""
-            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email
-            FROM registrations r JOIN users u ON u.id = r.user_id
+            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email,
+                   t.id AS team_id, t.name AS team_name, CASE WHEN t.captain_id = r.user_id THEN 1 ELSE 0 END AS captain
+            FROM registrations r JOIN users u ON u.id = r.user_id LEFT JOIN teams t ON t.id = r.team_id
             WHERE r.competition_id = \(bind: competitionId) AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
             ORDER BY CASE WHEN r.status = \(bind: RegistrationStatus.confirmed.rawValue) THEN 0 ELSE 1 END,
-                     r.waitlist_seq, r.created_at, r.id
+                     COALESCE(t.waitlist_seq, r.waitlist_seq), t.created_at, t.id, r.created_at, r.id
             LIMIT \(bind: page.limit) OFFSET \(bind: page.offset)
             """).all(decoding: RegistrantRow.self, with: .snakeCase).map(\.registrant)
     }
@@ -132,11 +135,15 @@ private struct RegistrantRow: Decodable {
     let userId: UUID
     let name: String
     let email: String
+    let teamId: UUID?
+    let teamName: String?
+    let captain: Int
 
     var registrant: Registrant {
         Registrant(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .confirmed,
-            registeredAt: createdAt, userId: userId, name: name, email: email
+            registeredAt: createdAt, userId: userId, name: name, email: email,
+            team: teamId.flatMap { id in teamName.map { TeamReference(id: id, name: $0) } }, captain: captain == 1
         )
     }
 }

@@ -40,5 +40,6 @@ public enum Schema {
         M011AddTokenVersion(),
         M013CreateWebhooks(),
         M015AddTimeZoneAndOpensAt(),
+        M016CreateTeams(),
     ]
 }

@@ -1,0 +1,60 @@
+import CompeteCore
+import Vapor
+
+/// The Teams routes of API.md: thin, rendering `TeamService`'s outcomes.
+struct TeamController: RouteCollection {
+    let services: APIServices
+
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.signedIn(services.tokens)
+        signedIn.post("competitions", ":id", "teams", use: create)
+        signedIn.post("teams", "join", use: join)
+        signedIn.get("teams", ":teamId", use: show)
+        signedIn.delete("teams", ":teamId", use: cancel)
+        signedIn.delete("teams", ":teamId", "members", ":userId", use: removeMember)
+        signedIn.post("teams", ":teamId", "captain", use: handOver)
+        signedIn.post("teams", ":teamId", "invite-code", use: rotate)
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let body = try APIJSON.decodeBody(CreateTeamRequest.self, from: req)
+        let answer = try await services.teams.create(
+            try req.principal, competitionId: try req.uuidParameter("id"), name: body.name, idempotency: try req.idempotencyCall()
+        )
+        return .team(answer, created: true)
+    }
+
+    @Sendable func join(_ req: Request) async throws -> Response {
+        let body = try APIJSON.decodeBody(JoinTeamRequest.self, from: req)
+        let answer = try await services.teams.join(try req.principal, inviteCode: body.inviteCode, idempotency: try req.idempotencyCall())
+        return .team(answer, created: false)
+    }
+
+    @Sendable func show(_ req: Request) async throws -> Response {
+        .json(TeamResponse(try await services.teams.get(try req.principal, id: try req.uuidParameter("teamId"))))
+    }
+
+    @Sendable func cancel(_ req: Request) async throws -> Response {
+        .json(TeamResponse(try await services.teams.cancel(try req.principal, teamId: try req.uuidParameter("teamId"))))
+    }
+
+    @Sendable func removeMember(_ req: Request) async throws -> Response {
+        let team = try await services.teams.removeMember(
+            try req.principal, teamId: try req.uuidParameter("teamId"), userId: try req.uuidParameter("userId")
+        )
+        return .json(TeamResponse(team))
+    }
+
+    @Sendable func handOver(_ req: Request) async throws -> Response {
+        let body = try APIJSON.decodeBody(CaptainRequest.self, from: req)
+        guard let raw = body.userId, let userId = UUID(uuidString: raw) else {
+            throw DomainError.invalid("userId", "must be the id of a member")
+        }
+        let team = try await services.teams.handOver(try req.principal, teamId: try req.uuidParameter("teamId"), to: userId)
+        return .json(TeamResponse(team))
+    }
+
+    @Sendable func rotate(_ req: Request) async throws -> Response {
+        .json(TeamResponse(try await services.teams.rotateInviteCode(try req.principal, teamId: try req.uuidParameter("teamId"))))
+    }
+}

@@ -1,0 +1,47 @@
+import CompeteCore
+import Foundation
+
+struct CreateTeamRequest: Decodable {
+    var name: String?
+}
+
+struct JoinTeamRequest: Decodable {
+    var inviteCode: String?
+}
+
+struct CaptainRequest: Decodable {
+    var userId: String?
+}
+
+/// `team` of API.md. Only members and the competition's organizer ever get one, so the
+/// invite code is always included.
+struct TeamResponse: Encodable {
+    struct Person: Encodable { let id: String; let name: String }
+    struct Member: Encodable { let id: String; let name: String; let joinedAt: Date }
+
+    let id: String
+    let competitionId: String
+    let name: String
+    let status: TeamStatus
+    let position: Int?
+    let captain: Person
+    let members: [Member]
+    let size: Int
+    let complete: Bool
+    let inviteCode: String
+    let createdAt: Date
+
+    init(_ team: Team) {
+        id = team.id.wire
+        competitionId = team.competitionId.wire
+        name = team.name
+        status = team.status
+        position = team.position
+        captain = Person(id: team.captainId.wire, name: team.captainName)
+        members = team.members.map { Member(id: $0.userId.wire, name: $0.name, joinedAt: $0.joinedAt) }
+        size = team.size
+        complete = team.complete
+        inviteCode = team.inviteCode
+        createdAt = team.createdAt
+    }
+}
