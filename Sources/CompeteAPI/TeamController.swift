@@ -9,11 +9,11 @@ struct TeamController: RouteCollection {
         let signedIn = routes.signedIn(services.tokens)
         signedIn.post("competitions", ":id", "teams", use: create)
         signedIn.post("teams", "join", use: join)
-        signedIn.get("teams", ":teamId", use: show)
-        signedIn.delete("teams", ":teamId", use: cancel)
-        signedIn.delete("teams", ":teamId", "members", ":userId", use: removeMember)
-        signedIn.post("teams", ":teamId", "captain", use: handOver)
-        signedIn.post("teams", ":teamId", "invite-code", use: rotate)
+        signedIn.get("teams", ":id", use: show)
+        signedIn.delete("teams", ":id", use: cancel)
+        signedIn.delete("teams", ":id", "members", ":userId", use: removeMember)
+        signedIn.post("teams", ":id", "captain", use: handOver)
+        signedIn.post("teams", ":id", "invite-code", use: rotate)
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
@@ -31,16 +31,16 @@ struct TeamController: RouteCollection {
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
-        .json(TeamResponse(try await services.teams.get(try req.principal, id: try req.uuidParameter("teamId"))))
+        .json(TeamResponse(try await services.teams.get(try req.principal, id: try req.uuidParameter("id"))))
     }
 
     @Sendable func cancel(_ req: Request) async throws -> Response {
-        .json(TeamResponse(try await services.teams.cancel(try req.principal, teamId: try req.uuidParameter("teamId"))))
+        .json(TeamResponse(try await services.teams.cancel(try req.principal, teamId: try req.uuidParameter("id"))))
     }
 
     @Sendable func removeMember(_ req: Request) async throws -> Response {
         let team = try await services.teams.removeMember(
-            try req.principal, teamId: try req.uuidParameter("teamId"), userId: try req.uuidParameter("userId")
+            try req.principal, teamId: try req.uuidParameter("id"), userId: try req.uuidParameter("userId")
         )
         return .json(TeamResponse(team))
     }
@@ -50,11 +50,11 @@ struct TeamController: RouteCollection {
         guard let raw = body.userId, let userId = UUID(uuidString: raw) else {
             throw DomainError.invalid("userId", "must be the id of a member")
         }
-        let team = try await services.teams.handOver(try req.principal, teamId: try req.uuidParameter("teamId"), to: userId)
+        let team = try await services.teams.handOver(try req.principal, teamId: try req.uuidParameter("id"), to: userId)
         return .json(TeamResponse(team))
     }
 
     @Sendable func rotate(_ req: Request) async throws -> Response {
-        .json(TeamResponse(try await services.teams.rotateInviteCode(try req.principal, teamId: try req.uuidParameter("teamId"))))
+        .json(TeamResponse(try await services.teams.rotateInviteCode(try req.principal, teamId: try req.uuidParameter("id"))))
     }
 }
