@@ -124,7 +124,7 @@ public struct MiniCompete: Sendable {
             effects: effects,
             seeder: {
                 try await DemoData.seed(
-                    auth: auth, competitions: competitions, users: users, password: try DemoData.password(for: config),
+                    auth: auth, competitions: competitions, teams: teams, users: users, password: try DemoData.password(for: config),
                     now: effects.now(), logger: logger
                 )
             },

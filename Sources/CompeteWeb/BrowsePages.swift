@@ -73,6 +73,10 @@ struct BrowsePages: RouteCollection {
         let canJoinWaitlist: Bool
         let idempotencyKey: String
         let loginURL: String
+        /// In a team competition: the caller's team.
+        let hasTeam: Bool
+        let teamId: String
+        let teamName: String
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
@@ -90,7 +94,8 @@ struct BrowsePages: RouteCollection {
             isWaitlisted: mine?.status == .waitlisted, position: mine?.position ?? 0,
             canRegister: view.status == "open" && mine == nil, canJoinWaitlist: view.waitlistOpen && mine == nil,
             idempotencyKey: UUID().uuidString.lowercased(),
-            loginURL: "\(SiteURL.login.path)?next=\(SiteURL.competition(competition.id).path)"
+            loginURL: "\(SiteURL.login.path)?next=\(SiteURL.competition(competition.id).path)",
+            hasTeam: mine?.team != nil, teamId: mine?.team?.id.uuidString.lowercased() ?? "", teamName: mine?.team?.name ?? ""
         )
         let response = try await renderer.render(req, "competition", title: competition.title, page)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -44,6 +44,9 @@ struct OrganizerPages: RouteCollection {
         /// The zone the times below are typed in.
         var timezone: String?
         var opensAt: String?
+        /// Both empty: entered by individuals.
+        var teamMin: String?
+        var teamMax: String?
         var idempotencyKey: String?
     }
 
@@ -67,7 +70,7 @@ struct OrganizerPages: RouteCollection {
             title: draft.title, description: draft.description, tags: draft.tags?.joined(separator: ", "),
             capacity: draft.capacity.map(String.init), regDeadline: draft.regDeadline.map { LocalTime.inputValue($0, in: .utc) },
             startDate: draft.startDate.map { LocalTime.inputValue($0, in: .utc) }, waitlistCapacity: draft.waitlistCapacity.map(String.init),
-            timezone: TimeZoneName.utc.identifier, opensAt: "", idempotencyKey: UUID().uuidString.lowercased()
+            timezone: TimeZoneName.utc.identifier, opensAt: "", teamMin: "", teamMax: "", idempotencyKey: UUID().uuidString.lowercased()
         )
         return try await renderForm(req, editing: nil, values: values, errors: [:], minCapacity: 1)
     }
@@ -114,6 +117,7 @@ struct OrganizerPages: RouteCollection {
             capacity: String(competition.capacity), regDeadline: LocalTime.inputValue(competition.regDeadline, in: zone),
             startDate: LocalTime.inputValue(competition.startDate, in: zone), waitlistCapacity: String(competition.waitlistCapacity),
             timezone: zone.identifier, opensAt: competition.opensAt.map { LocalTime.inputValue($0, in: zone) } ?? "",
+            teamMin: competition.teamSize.map { String($0.min) } ?? "", teamMax: competition.teamSize.map { String($0.max) } ?? "",
             idempotencyKey: nil
         )
         return try await renderForm(req, editing: competition,
@@ -145,6 +149,11 @@ struct OrganizerPages: RouteCollection {
         let email: String
         let registeredAt: String
         let status: String
+        /// In a team competition: the member's team (linked, with the organizer's cancel button
+        /// on its page) and whether they captain it.
+        let teamId: String
+        let teamName: String
+        let captain: Bool
     }
 
     struct RegistrantsPage: Encodable {
@@ -164,7 +173,8 @@ struct OrganizerPages: RouteCollection {
         let view = CompetitionView(competition, now: services.effects.now())
         let rows = registrants.items.map {
             RegistrantRow(name: $0.name, email: $0.email, registeredAt: LocalTime.short($0.registeredAt, in: competition.timeZone),
-                          status: $0.status.rawValue)
+                          status: $0.status.rawValue, teamId: $0.team?.id.uuidString.lowercased() ?? "",
+                          teamName: $0.team?.name ?? "", captain: $0.captain)
         }
         let page = RegistrantsPage(competition: view, items: rows, empty: rows.isEmpty,
                                    csvURL: SiteURL.registrantsCSV(competition.id).path,
@@ -196,6 +206,14 @@ struct OrganizerPages: RouteCollection {
 
     /// Turns the form's text into a draft. When editing, only fields that changed are sent, so a
     /// closed competition's deadline is not re-validated when fixing its title.
+    /// The form's team size: nil when both fields are empty.
+    static func teamSize(min: String?, max: String?) -> Result<TeamSize?, DomainError> {
+        let (low, high) = ((min ?? "").trimmingCharacters(in: .whitespaces), (max ?? "").trimmingCharacters(in: .whitespaces))
+        if low.isEmpty, high.isEmpty { return .success(nil) }
+        guard let min = Int(low), let max = Int(high) else { return .failure(.invalid("teamSize", TeamSize.requirement)) }
+        return .success(TeamSize(min: min, max: max))
+    }
+
     static func draft(from values: FormValues, keeping current: Competition?) -> (CompetitionDraft, [String: String]) {
         var errors: [String: String] = [:]
         var draft = CompetitionDraft()
@@ -215,6 +233,10 @@ struct OrganizerPages: RouteCollection {
             if text.isEmpty { draft.waitlistCapacity = 0 } else if let size = Int(text) { draft.waitlistCapacity = size } else {
                 errors["waitlistCapacity"] = "Waitlist size must be a whole number."
             }
+        }
+        switch Self.teamSize(min: values.teamMin, max: values.teamMax) {
+        case .success(let size): if current == nil || size != current?.teamSize { draft.teamSize = .some(size) }
+        case .failure: errors["teamSize"] = "Team size needs a whole minimum and maximum (1–100), or both left empty for individuals."
         }
         let typedZone = (values.timezone ?? "").trimmingCharacters(in: .whitespaces)
         var zone = current?.timeZone ?? .utc

@@ -78,6 +78,10 @@ struct ParticipantPages: RouteCollection {
         let position: Int
         let registeredAt: String
         let start: String
+        /// In a team competition: the team, linked; members leave from its page.
+        let hasTeam: Bool
+        let teamId: String
+        let teamName: String
     }
 
     struct RegistrationsPage: Encodable {
@@ -94,7 +98,8 @@ struct ParticipantPages: RouteCollection {
                 competitionId: $0.competitionId.uuidString.lowercased(), title: $0.competitionTitle,
                 status: $0.status.rawValue, active: $0.status != .cancelled,
                 waitlisted: $0.status == .waitlisted, position: $0.position ?? 0,
-                registeredAt: LocalTime.short($0.registeredAt, in: $0.timeZone), start: LocalTime.short($0.startDate, in: $0.timeZone)
+                registeredAt: LocalTime.short($0.registeredAt, in: $0.timeZone), start: LocalTime.short($0.startDate, in: $0.timeZone),
+                hasTeam: $0.team != nil, teamId: $0.team?.id.uuidString.lowercased() ?? "", teamName: $0.team?.name ?? ""
             )
         }
         return try await renderer.render(req, "registrations", title: "My registrations", RegistrationsPage(
