@@ -95,7 +95,9 @@ public struct SQLCompetitionStore: CompetitionStore {
         id: UUID, now: Date, _ change: @escaping @Sendable (Competition) throws -> CompetitionContent
     ) async throws -> Competition? {
         let flavor = context.flavor
-        let lock = flavor.forUpdate
+        // NO KEY UPDATE: raising capacity may promote teams, whose rows a join may hold while its
+        // new registration's foreign-key check waits for KEY SHARE on this row.
+        let lock = flavor.forNoKeyUpdate
         return try await context.transaction(touchingCompetitions: true) { sql in
             guard let current = try await Self.find(id: id, on: sql, lock: lock) else { return nil }
             let content = try change(current)

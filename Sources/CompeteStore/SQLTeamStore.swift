@@ -175,9 +175,11 @@ public struct SQLTeamStore: TeamStore {
             guard let competitionId = try await sql.raw("""
                 SELECT competition_id FROM teams WHERE id = \(bind: id)
                 """).first(decodingColumn: "competition_id", as: UUID.self) else { return nil }
-            // The competition first, then the team: the order every change of seats takes.
+            // The competition first, then the team: the order every change of seats takes. Not
+            // FOR UPDATE: a join holding the team's row inserts a registration whose foreign-key
+            // check needs KEY SHARE on the competition, and FOR UPDATE would deadlock with it.
             try await sql.raw("""
-                SELECT id FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forUpdate)
+                SELECT id FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forNoKeyUpdate)
                 """).run()
             try await sql.raw("SELECT id FROM teams WHERE id = \(bind: id)\(unsafeRaw: flavor.forUpdate)").run()
             guard let team = try await TeamRows.find(id: id, on: sql) else { return nil }

@@ -66,16 +66,14 @@ import Testing
             let organizer = try await server.signup(role: "organizer")
             let id = try await server.createTeamCompetition(by: organizer, capacity: 50, min: 1, max: 4)
             for round in 0..<10 {
-                var codes: [String] = []
-                for captainIndex in 0..<2 {
-                    let created = try await server.createTeam(try await server.signup(), in: id, name: "R\(round)-\(captainIndex)")
-                    codes.append(try #require(created.inviteCode))
-                }
+                let first = try await server.createTeam(try await server.signup(), in: id, name: "R\(round)-0")
+                let second = try await server.createTeam(try await server.signup(), in: id, name: "R\(round)-1")
+                let codes = [try #require(first.inviteCode), try #require(second.inviteCode)]
                 let racer = try await server.signup(name: "Racer \(round)")
                 async let own = server.createTeam(racer, in: id, name: "R\(round)-own")
-                async let first = server.joinTeam(racer, code: codes[0])
-                async let second = server.joinTeam(racer, code: codes[1])
-                let answers = [try await own, try await first, try await second]
+                async let joinFirst = server.joinTeam(racer, code: codes[0])
+                async let joinSecond = server.joinTeam(racer, code: codes[1])
+                let answers = [try await own, try await joinFirst, try await joinSecond]
                 #expect(answers.filter { [200, 201].contains($0.status) }.count == 1, "round \(round)")
                 #expect(answers.filter { $0.code == "already_registered" }.count == 2, "round \(round)")
                 #expect(try await server.count("""
@@ -111,12 +109,12 @@ import Testing
             #expect(joined <= 3, "only the three freed places can be taken")
             #expect(answers.filter { $0.0 == "join" && $0.1.code == "team_full" }.count == 30 - joined)
             // The answers, the member rows and the team's counter agree, and never exceed the maximum.
-            let members = try await server.memberCount(teamId)
-            #expect(members == 4 - left + joined)
-            #expect(members <= 4)
+            let remaining = try await server.memberCount(teamId)
+            #expect(remaining == 4 - left + joined)
+            #expect(remaining <= 4)
             #expect(try await server.count("""
                 SELECT size AS n FROM teams WHERE id = \(bind: UUID(uuidString: teamId)!)
-                """) == members)
+                """) == remaining)
         }
     }
 }
