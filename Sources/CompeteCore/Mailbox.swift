@@ -4,6 +4,8 @@ import Foundation
 public struct MailMessage: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable {
         case confirmation, cancellation, promotion, reminder
+        case teamMemberJoined = "team_member_joined"
+        case teamMemberLeft = "team_member_left"
     }
 
     public let kind: Kind

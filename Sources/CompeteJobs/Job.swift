@@ -7,6 +7,9 @@ public enum JobType: String, Sendable, CaseIterable {
     case registrationCancellation = "registration:cancellation"
     case registrationPromotion = "registration:promotion"
     case reminderNotify = "reminder:notify"
+    /// To the captain: the payload's registration is the member who joined or left.
+    case teamMemberJoined = "team:member_joined"
+    case teamMemberLeft = "team:member_left"
 }
 
 /// A claimed job. `attempts` counts this attempt; `claimToken` proves the claim, so a worker whose

@@ -39,6 +39,12 @@ public struct JobHandler: Sendable {
             // Cancelled since it was scheduled, or already under way: nothing to remind of.
             guard context.status == .confirmed, context.startDate > now else { return }
             message = Messages.reminder(context, lastHour: payload.reminder == "1h")
+        case .teamMemberJoined, .teamMemberLeft:
+            guard let team = context.team else {
+                throw PermanentJobFailure("registration \(payload.registrationId) belongs to no team")
+            }
+            message = type == .teamMemberJoined
+                ? Messages.memberJoined(context, team: team, links: links) : Messages.memberLeft(context, team: team, links: links)
         }
         try await transport.deliver(message, jobId: job.id, now: now)
     }

@@ -13,10 +13,12 @@ public struct RegistrationMailContext: Sendable {
     public let startDate: Date
     /// The competition's: messages give its times on this zone's clock.
     public let timeZone: TimeZoneName
+    /// The registration's team, in a team competition.
+    public let team: TeamMailContext?
 
     public init(
         registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String,
-        competitionId: UUID, competitionTitle: String, startDate: Date, timeZone: TimeZoneName = .utc
+        competitionId: UUID, competitionTitle: String, startDate: Date, timeZone: TimeZoneName = .utc, team: TeamMailContext? = nil
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -27,6 +29,24 @@ public struct RegistrationMailContext: Sendable {
         self.competitionTitle = competitionTitle
         self.startDate = startDate
         self.timeZone = timeZone
+        self.team = team
+    }
+}
+
+/// A team and its captain, as the captain's notices need them.
+public struct TeamMailContext: Sendable {
+    public let id: UUID
+    public let name: String
+    public let captainId: UUID
+    public let captainName: String
+    public let captainEmail: String
+
+    public init(id: UUID, name: String, captainId: UUID, captainName: String, captainEmail: String) {
+        self.id = id
+        self.name = name
+        self.captainId = captainId
+        self.captainName = captainName
+        self.captainEmail = captainEmail
     }
 }
 
@@ -42,6 +62,10 @@ public struct MessageLinks: Sendable {
 
     func page(_ c: RegistrationMailContext) -> String {
         SiteURL.competition(c.competitionId).absolute(on: webBase)
+    }
+
+    func team(_ team: TeamMailContext) -> String {
+        SiteURL.team(team.id).absolute(on: webBase)
     }
 
     func calendar(_ c: RegistrationMailContext) -> String {
@@ -101,6 +125,27 @@ enum Messages {
             a reminder that \(c.competitionTitle) starts \(starts(c)). Good luck!
 
             Can't make it? Cancel from "My registrations" so someone else can take your seat.
+            """)
+    }
+
+    /// To the captain, about the member of `c`'s registration.
+    static func memberJoined(_ c: RegistrationMailContext, team: TeamMailContext, links: MessageLinks) -> MailMessage {
+        MailMessage(kind: .teamMemberJoined, userId: team.captainId, to: team.captainEmail,
+                    subject: "\(c.userName) joined \(team.name)", body: """
+            Hi \(team.captainName),
+
+            \(c.userName) joined your team \(team.name) for \(c.competitionTitle) (starting \(starts(c))).
+            See who is in, and manage the team: \(links.team(team))
+            """)
+    }
+
+    static func memberLeft(_ c: RegistrationMailContext, team: TeamMailContext, links: MessageLinks) -> MailMessage {
+        MailMessage(kind: .teamMemberLeft, userId: team.captainId, to: team.captainEmail,
+                    subject: "\(c.userName) left \(team.name)", body: """
+            Hi \(team.captainName),
+
+            \(c.userName) is no longer in your team \(team.name) for \(c.competitionTitle).
+            Invite someone else with your team's link: \(links.team(team))
             """)
     }
 

@@ -29,8 +29,10 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore {
 
     public func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext? {
         try await context.sql.raw("""
-            SELECT r.id, r.status, u.id AS user_id, u.name, u.email, c.id AS competition_id, c.title, c.start_date, c.time_zone
+            SELECT r.id, r.status, u.id AS user_id, u.name, u.email, c.id AS competition_id, c.title, c.start_date, c.time_zone,
+                   t.id AS team_id, t.name AS team_name, cu.id AS captain_id, cu.name AS captain_name, cu.email AS captain_email
             FROM registrations r JOIN users u ON u.id = r.user_id JOIN competitions c ON c.id = r.competition_id
+                 LEFT JOIN teams t ON t.id = r.team_id LEFT JOIN users cu ON cu.id = t.captain_id
             WHERE r.id = \(bind: registrationId)
             """).first(decoding: MailContextRow.self, with: .snakeCase)?.context
     }
@@ -69,13 +71,22 @@ private struct MailContextRow: Decodable {
     let title: String
     let startDate: Date
     let timeZone: String
+    let teamId: UUID?
+    let teamName: String?
+    let captainId: UUID?
+    let captainName: String?
+    let captainEmail: String?
 
     var context: RegistrationMailContext {
-        RegistrationMailContext(
+        var team: TeamMailContext?
+        if let teamId, let teamName, let captainId, let captainName, let captainEmail {
+            team = TeamMailContext(id: teamId, name: teamName, captainId: captainId, captainName: captainName, captainEmail: captainEmail)
+        }
+        return RegistrationMailContext(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled,
             userId: userId, userName: name, email: email,
             competitionId: competitionId, competitionTitle: title, startDate: startDate,
-            timeZone: CompetitionRow.zone(timeZone)
+            timeZone: CompetitionRow.zone(timeZone), team: team
         )
     }
 }

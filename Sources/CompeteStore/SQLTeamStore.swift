@@ -130,6 +130,11 @@ public struct SQLTeamStore: TeamStore {
             try await sql.raw("UPDATE teams SET size = size - 1 WHERE id = \(bind: target.id)").run()
             return .refused(.registration(.alreadyRegistered))
         }
+        try await Outbox.enqueue(
+            .teamMemberJoined,
+            RegistrationJobPayload(registrationId: registrationId, competitionId: target.competitionId, userId: userId),
+            id: UUID(), now: now, on: sql
+        )
         guard let team = try await TeamRows.find(id: target.id, on: sql) else { throw DomainError.notFound }
         return .team(team)
     }
@@ -198,12 +203,19 @@ public struct SQLTeamStore: TeamStore {
     }
 
     private static func remove(_ userId: UUID, from team: Team, now: Date, flavor: SQLFlavor, on sql: any SQLDatabase) async throws {
-        guard try await sql.raw("""
+        guard let registrationId = try await sql.raw("""
             UPDATE registrations SET status = \(bind: RegistrationStatus.cancelled.rawValue), cancelled_at = \(bind: now)
             WHERE team_id = \(bind: team.id) AND user_id = \(bind: userId) AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
             RETURNING id
-            """).first() != nil else { throw DomainError.notAMember }
+            """).first(decodingColumn: "id", as: UUID.self) else { throw DomainError.notAMember }
         try await sql.raw("UPDATE teams SET size = size - 1 WHERE id = \(bind: team.id)").run()
+        if userId != team.captainId {
+            try await Outbox.enqueue(
+                .teamMemberLeft,
+                RegistrationJobPayload(registrationId: registrationId, competitionId: team.competitionId, userId: userId),
+                id: UUID(), now: now, on: sql
+            )
+        }
         if team.size == 1 {
             // The last member left: the team is over, and its seat goes on.
             try await cancel(team, now: now, flavor: flavor, on: sql)

@@ -179,4 +179,36 @@ import Testing
             #expect(try await server.outboxCount(topic: "registration:confirmation") == 2)
         }
     }
+
+    @Test(arguments: Backend.all)
+    func everyMemberIsToldAndTheCaptainHearsOfJoinsAndLeaves(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createTeamCompetition(by: organizer, capacity: 1, min: 2, max: 4, waitlist: 1)
+            let captain = try await server.signup(name: "Cleo")
+            let created = try await server.createTeam(captain, in: id, name: "Mailers")
+            let code = try #require(created.inviteCode)
+            let (ann, ben) = (try await server.signup(name: "Ann"), try await server.signup(name: "Ben"))
+            #expect(try await server.joinTeam(ann, code: code).status == 200)
+            #expect(try await server.joinTeam(ben, code: code).status == 200)
+            #expect(try await server.leaveTeam(ben, teamId: try #require(created.teamId)).status == 200)
+            // A waiting team is promoted, every member told, when the first one disbands.
+            let waiting = try await server.createTeam(try await server.signup(name: "Wil"), in: id, name: "Next")
+            #expect(try await server.joinTeam(try await server.signup(name: "Xia"), code: try #require(waiting.inviteCode)).status == 200)
+            #expect(try await server.request(.DELETE, "/api/teams/\(try #require(created.teamId))", token: captain.token).status == 200)
+            try await server.drain([server.system.makeWorker()])
+
+            let confirmations = try await server.messagesPerUser(kind: "confirmation")
+            #expect(confirmations.count == 3 && confirmations.values.allSatisfy { $0 == 1 }, "Cleo, Ann and Ben, once each")
+            #expect(try await server.mailCount(kind: "promotion") == 2)
+            let joined = try await server.messagesPerUser(kind: "team_member_joined")
+            let left = try await server.messagesPerUser(kind: "team_member_left")
+            let captainId = try #require(UUID(uuidString: captain.id))
+            #expect(joined[captainId] == 2 && left[captainId] == 1)
+            let mailbox = try await server.request(.GET, "/api/users/me/mailbox", token: captain.token).items
+            #expect(mailbox.contains { $0["kind"] as? String == "team_member_left" && $0["subject"] as? String == "Ben left Mailers" })
+            // Disbanding cancels every remaining member's registration, with a message each.
+            #expect(try await server.mailCount(kind: "cancellation") == 2)
+        }
+    }
 }
