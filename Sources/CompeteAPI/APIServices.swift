@@ -9,6 +9,8 @@ public struct APIServices: Sendable {
     public let teams: TeamService
     public let idempotency: IdempotencyService
     public let mailbox: MailboxService
+    /// Reminders on or off, signed in or through an email's unsubscribe link.
+    public let mailPreferences: MailPreferencesService
     public let webhooks: WebhookService
     public let tokens: TokenService
     public let effects: Effects
@@ -24,8 +26,9 @@ public struct APIServices: Sendable {
     public init(
         auth: AuthService, competitions: CompetitionService, registrations: RegistrationService, teams: TeamService,
         idempotency: IdempotencyService, mailbox: MailboxService, webhooks: WebhookService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
-        publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String
+        publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String, mailPreferences: MailPreferencesService
     ) {
+        self.mailPreferences = mailPreferences
         self.auth = auth
         self.competitions = competitions
         self.registrations = registrations
@@ -66,6 +69,7 @@ public func registerAPI(on app: Application, services: APIServices) throws {
     try api.register(collection: RegistrationController(services: services))
     try api.register(collection: TeamController(services: services))
     try api.register(collection: MailboxController(services: services))
+    try api.register(collection: MailPreferencesController(services: services))
     try api.register(collection: WebhookController(services: services))
     try api.register(collection: HealthController(check: services.health))
     try api.register(collection: DocsController())

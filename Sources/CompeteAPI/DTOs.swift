@@ -230,11 +230,14 @@ struct RegistrantResponse: Encodable {
     let status: RegistrationStatus
     let registeredAt: Date
     let user: Person
+    /// An email about this registration could not be delivered.
+    let deliveryFailed: Bool
     /// In a team competition: the member's team and whether they captain it.
     let team: MyRegistrationResponse.TeamSummary?
     let captain: Bool?
 
     init(_ r: Registrant) {
+        deliveryFailed = r.deliveryFailed
         registrationId = r.registrationId.wire
         status = r.status
         registeredAt = r.registeredAt

@@ -11,8 +11,11 @@ struct MailboxController: RouteCollection {
         let subject: String
         let body: String
         let sentAt: Date
+        /// How far the message got: recorded, sent, retrying, failed.
+        let delivery: String
 
         init(_ entry: MailboxEntry) {
+            delivery = entry.delivery.rawValue
             id = entry.id.wire
             kind = entry.message.kind.rawValue
             to = entry.message.to

@@ -75,6 +75,8 @@ public struct AppConfig: Sendable {
     public var readCacheTTL: TimeInterval = 1
     public var mailFailureRate: Double = 0
     public var mailDelay: TimeInterval = 0
+    /// Email beyond the mailbox (`MAIL_TRANSPORT`, `SMTP_URL`, `MAIL_FROM`, …).
+    public var mail = MailSettings()
     /// Webhook delivery: timeout, retries, concurrency, address policy (`WebhookConfig`).
     public var webhooks = WebhookConfig()
 
@@ -182,6 +184,7 @@ public struct AppConfig: Sendable {
         config.readCacheTTL = try reader.double("READ_CACHE_MS", default: config.readCacheTTL * 1000, in: 0...60_000) / 1000
         config.mailFailureRate = try reader.double("MAIL_FAILURE_RATE", default: config.mailFailureRate, in: 0...1)
         config.mailDelay = try reader.double("MAIL_DELAY_MS", default: config.mailDelay * 1000, in: 0...600_000) / 1000
+        config.mail = try MailSettings.fromEnvironment(env, reader: reader)
         config.webhooks = try WebhookConfig(reader, production: config.isProduction)
         return config
     }

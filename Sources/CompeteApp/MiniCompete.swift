@@ -2,6 +2,7 @@ import CompeteAPI
 import CompeteCore
 import CompeteJobs
 import CompeteRedis
+import CompeteSMTP
 import CompeteStore
 import CompeteWeb
 import Fluent
@@ -19,6 +20,10 @@ public struct MiniCompete: Sendable {
     public let queue: any JobQueue
     public let scheduler: ReminderScheduler
     let jobHandler: JobHandler
+    /// The message templates in use (built in, or `MAIL_TEMPLATES_DIR`).
+    public let mailTemplates: MailTemplates
+    /// Where message links point, with signed unsubscribe links.
+    public let messageLinks: MessageLinks
     /// The webhook deliveries and how attempts are sent (the worker role's delivery lane).
     public let webhookQueue: any WebhookDeliveryQueue
     let webhookSender: any WebhookSender
@@ -98,25 +103,31 @@ public struct MiniCompete: Sendable {
             if let redis { redisState = (try? await redis.ping()) != nil ? "ok" : "unavailable" }
             return HealthReport(database: database, redis: redisState, queue: try? await queue.stats())
         }
+        let unsubscribe = UnsubscribeSigner(key: JWTSecret.derivedKey(secret, purpose: "mail unsubscribe"))
+        let links = MessageLinks(apiBase: config.messageLinks.apiBase, webBase: config.messageLinks.webBase,
+                                 unsubscribeToken: { unsubscribe.token(for: $0) })
         let services = APIServices(
             auth: auth, competitions: competitions, registrations: registrations, teams: teams, idempotency: idempotency,
             mailbox: MailboxService(reader: mailbox), webhooks: webhooks, tokens: tokens, effects: effects,
             reads: ReadCache(version: context.catalogVersion, ttl: config.readCacheTTL, now: effects.now), health: health,
             publicWebURL: config.messageLinks.webBase,
             metrics: MetricsEndpoint { await Telemetry.render(queue: queue) },
-            corsOrigin: config.corsOrigin ?? config.messageLinks.webBase
+            corsOrigin: config.corsOrigin ?? config.messageLinks.webBase,
+            mailPreferences: MailPreferencesService(store: SQLMailPreferenceStore(context: context), tokens: unsubscribe)
         )
         try registerAPI(on: app, services: services)
 
+        let templates = try MailTemplates.load(from: config.mail.templatesDirectory.map { URL(fileURLWithPath: $0) })
         let transport = FlakyMailTransport(
-            base: mailbox, failureRate: config.mailFailureRate, delay: .milliseconds(Int(config.mailDelay * 1000)),
+            base: try mailTransport(app, config, mailbox: mailbox), failureRate: config.mailFailureRate, delay: .milliseconds(Int(config.mailDelay * 1000)),
             random: effects.random
         )
         let logger = app.logger
         return MiniCompete(
             app: app, config: config, services: services, queue: queue,
             scheduler: ReminderScheduler(store: SQLReminderStore(context: context), now: effects.now),
-            jobHandler: JobHandler(contexts: mailbox, transport: transport, links: config.messageLinks),
+            jobHandler: JobHandler(contexts: mailbox, transport: transport, links: links, templates: templates),
+            mailTemplates: templates, messageLinks: links,
             webhookQueue: SQLWebhookQueue(context: context),
             webhookSender: HTTPWebhookSender(
                 client: webhookClient, policy: webhookPolicy, timeout: .milliseconds(Int64(config.webhooks.timeout * 1000))
@@ -176,6 +187,15 @@ public struct MiniCompete: Sendable {
         try await seed()
     }
 
+    /// The mailbox alone, or the mailbox and then SMTP (`MAIL_TRANSPORT=smtp`).
+    private static func mailTransport(_ app: Application, _ config: AppConfig, mailbox: SQLMailbox) throws -> any MailTransport {
+        guard config.mail.transport == .smtp, let smtp = config.mail.smtp, let sender = config.mail.sender else { return mailbox }
+        let mailer = SMTPMailer(configuration: smtp, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+        app.lifecycle.use(SMTPShutdown(mailer: mailer))
+        app.logger.info("sending email by SMTP", metadata: ["smtp": "\(smtp)", "from": "\(sender.address)"])
+        return SMTPMailTransport(mailbox: mailbox, log: mailbox, mailer: mailer, sender: sender, logger: app.logger)
+    }
+
     /// Returns the SQLite file's path, nil on PostgreSQL.
     private static func configureDatabase(_ app: Application, _ config: AppConfig) throws -> String? {
         if let url = config.databaseURL {
@@ -212,6 +232,15 @@ struct PasswordHashingShutdown: LifecycleHandler {
 
     func shutdownAsync(_ application: Application) async {
         await pool.shutdown()
+    }
+}
+
+/// Says goodbye (QUIT) on the kept SMTP connections when the application shuts down.
+struct SMTPShutdown: LifecycleHandler {
+    let mailer: SMTPMailer
+
+    func shutdownAsync(_ application: Application) async {
+        await mailer.shutdown()
     }
 }
 

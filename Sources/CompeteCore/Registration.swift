@@ -170,14 +170,17 @@ public struct Registrant: Sendable, Equatable {
     public let userId: UUID
     public let name: String
     public let email: String
+    /// An email about this registration could not be delivered (refused, or out of attempts).
+    public let deliveryFailed: Bool
     /// The member's team, in a team competition, and whether they captain it.
     public let team: TeamReference?
     public let captain: Bool
 
     public init(
         registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String,
-        team: TeamReference? = nil, captain: Bool = false
+        deliveryFailed: Bool = false, team: TeamReference? = nil, captain: Bool = false
     ) {
+        self.deliveryFailed = deliveryFailed
         self.registrationId = registrationId
         self.status = status
         self.registeredAt = registeredAt

@@ -19,6 +19,10 @@ public enum SiteURL: Sendable, Equatable {
     case organizerCompetition(UUID)
     case registrants(UUID)
     case registrantsCSV(UUID)
+    case account
+    /// Reminders' one-click unsubscribe (RFC 8058): GET shows a page that asks first, POST turns
+    /// them off (tokens are URL-safe base64).
+    case unsubscribe(token: String)
     case organizerWebhooks
     case organizerWebhook(UUID)
     // The JSON API.
@@ -45,6 +49,8 @@ public enum SiteURL: Sendable, Equatable {
         case .apiCompetition(let id): "/api/competitions/\(Self.segment(id))"
         case .apiCalendar(let id): "/api/competitions/\(Self.segment(id))/calendar.ics"
         case .apiRegistration(let id): "/api/competitions/\(Self.segment(id))/register"
+        case .account: "/me/account"
+        case .unsubscribe(let token): "/unsubscribe?token=\(token)"
         }
     }
 

@@ -6,12 +6,12 @@ import Foundation
 public struct JobHandler: Sendable {
     let contexts: any MailContextStore
     let transport: any MailTransport
-    let links: MessageLinks
+    let messages: Messages
 
-    public init(contexts: any MailContextStore, transport: any MailTransport, links: MessageLinks) {
+    public init(contexts: any MailContextStore, transport: any MailTransport, links: MessageLinks, templates: MailTemplates) {
         self.contexts = contexts
         self.transport = transport
-        self.links = links
+        self.messages = Messages(templates: templates, links: links)
     }
 
     public func handle(_ job: Job, now: Date) async throws {
@@ -28,24 +28,33 @@ public struct JobHandler: Sendable {
             throw PermanentJobFailure("registration \(payload.registrationId) does not exist")
         }
         let message: MailMessage
-        switch type {
-        case .registrationConfirmation:
-            message = Messages.confirmation(context, links: links)
-        case .registrationCancellation:
-            message = Messages.cancellation(context)
-        case .registrationPromotion:
-            message = Messages.promotion(context, links: links)
-        case .reminderNotify:
-            // Cancelled since it was scheduled, or already under way: nothing to remind of.
-            guard context.status == .confirmed, context.startDate > now else { return }
-            message = Messages.reminder(context, lastHour: payload.reminder == "1h")
-        case .teamMemberJoined, .teamMemberLeft:
-            guard let team = context.team else {
-                throw PermanentJobFailure("registration \(payload.registrationId) belongs to no team")
+        do {
+            switch type {
+            case .registrationConfirmation:
+                message = try messages.confirmation(context)
+            case .registrationCancellation:
+                message = try messages.cancellation(context)
+            case .registrationPromotion:
+                message = try messages.promotion(context)
+            case .reminderNotify:
+                // Cancelled since it was scheduled, already under way, or reminders turned off:
+                // nothing to remind of.
+                guard context.status == .confirmed, context.startDate > now, context.remindersEnabled else { return }
+                message = try messages.reminder(context, lastHour: payload.reminder == "1h")
+            case .teamMemberJoined, .teamMemberLeft:
+                guard let team = context.team else {
+                    throw PermanentJobFailure("registration \(payload.registrationId) belongs to no team")
+                }
+                message = try messages.teamNotice(type == .teamMemberJoined ? .teamMemberJoined : .teamMemberLeft, context, team: team)
             }
-            message = type == .teamMemberJoined
-                ? Messages.memberJoined(context, team: team, links: links) : Messages.memberLeft(context, team: team, links: links)
+        } catch let error as MailTemplates.Invalid {
+            throw PermanentJobFailure("\(error)")
         }
         try await transport.deliver(message, jobId: job.id, now: now)
+    }
+
+    /// The job was dead-lettered: the transport marks its message failed.
+    public func gaveUp(_ job: Job, error: String) async {
+        await transport.gaveUp(jobId: job.id, error: error)
     }
 }

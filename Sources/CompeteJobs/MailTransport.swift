@@ -5,6 +5,17 @@ import Foundation
 /// message.
 public protocol MailTransport: Sendable {
     func deliver(_ message: MailMessage, jobId: UUID, now: Date) async throws
+    /// The job that carried `jobId`'s message was dead-lettered: it will not be tried again.
+    func gaveUp(jobId: UUID, error: String) async
+}
+
+extension MailTransport {
+    public func gaveUp(jobId: UUID, error: String) async {}
+}
+
+/// Where a transport that sends beyond the mailbox notes how far each message got.
+public protocol DeliveryLog: Sendable {
+    func record(jobId: UUID, delivery: MailDelivery, error: String?) async throws
 }
 
 /// Fault injection for tests and demos: `MAIL_FAILURE_RATE` fails that fraction of deliveries
@@ -30,5 +41,9 @@ public struct FlakyMailTransport: MailTransport {
         if delay > .zero { try await Task.sleep(for: delay) }
         if failureRate > 0, random() < failureRate { throw SimulatedFailure() }
         try await base.deliver(message, jobId: jobId, now: now)
+    }
+
+    public func gaveUp(jobId: UUID, error: String) async {
+        await base.gaveUp(jobId: jobId, error: error)
     }
 }

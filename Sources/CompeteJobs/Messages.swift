@@ -8,26 +8,37 @@ public struct RegistrationMailContext: Sendable {
     public let userId: UUID
     public let userName: String
     public let email: String
+    /// The participant still wants reminders (they can turn them off with one click).
+    public let remindersEnabled: Bool
     public let competitionId: UUID
     public let competitionTitle: String
+    public let competitionDescription: String
+    public let organizerName: String
     public let startDate: Date
+    /// When the competition last changed: the calendar entry's DTSTAMP.
+    public let updatedAt: Date
     /// The competition's: messages give its times on this zone's clock.
     public let timeZone: TimeZoneName
     /// The registration's team, in a team competition.
     public let team: TeamMailContext?
 
     public init(
-        registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String,
-        competitionId: UUID, competitionTitle: String, startDate: Date, timeZone: TimeZoneName = .utc, team: TeamMailContext? = nil
+        registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String, remindersEnabled: Bool = true,
+        competitionId: UUID, competitionTitle: String, competitionDescription: String = "", organizerName: String = "",
+        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0), timeZone: TimeZoneName = .utc, team: TeamMailContext? = nil
     ) {
         self.registrationId = registrationId
         self.status = status
         self.userId = userId
         self.userName = userName
         self.email = email
+        self.remindersEnabled = remindersEnabled
         self.competitionId = competitionId
         self.competitionTitle = competitionTitle
+        self.competitionDescription = competitionDescription
+        self.organizerName = organizerName
         self.startDate = startDate
+        self.updatedAt = updatedAt
         self.timeZone = timeZone
         self.team = team
     }
@@ -54,10 +65,13 @@ public struct TeamMailContext: Sendable {
 public struct MessageLinks: Sendable {
     public let apiBase: String
     public let webBase: String
+    /// The signed token of a user's unsubscribe link; nil leaves reminders without one.
+    let unsubscribeToken: (@Sendable (UUID) -> String)?
 
-    public init(apiBase: String, webBase: String) {
+    public init(apiBase: String, webBase: String, unsubscribeToken: (@Sendable (UUID) -> String)? = nil) {
         self.apiBase = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
         self.webBase = webBase.hasSuffix("/") ? String(webBase.dropLast()) : webBase
+        self.unsubscribeToken = unsubscribeToken
     }
 
     func page(_ c: RegistrationMailContext) -> String {
@@ -71,82 +85,77 @@ public struct MessageLinks: Sendable {
     func calendar(_ c: RegistrationMailContext) -> String {
         SiteURL.apiCalendar(c.competitionId).absolute(on: apiBase)
     }
+
+    /// The one-click (RFC 8058) address, on the web UI: a POST (what the mail client sends)
+    /// turns reminders off, a GET (a person, a link scanner) shows a page that asks first.
+    public func unsubscribeURL(for userId: UUID) -> String? {
+        unsubscribeToken.map { SiteURL.unsubscribe(token: $0(userId)).absolute(on: webBase) }
+    }
 }
 
 public protocol MailContextStore: Sendable {
     func registrationContext(_ registrationId: UUID) async throws -> RegistrationMailContext?
 }
 
-/// The wording of every message.
-enum Messages {
-    static func confirmation(_ c: RegistrationMailContext, links: MessageLinks) -> MailMessage {
-        MailMessage(kind: .confirmation, userId: c.userId, to: c.email,
-                    subject: "You're registered: \(c.competitionTitle)", body: """
-            Hi \(c.userName),
+/// Builds each message from its template (see ``MailTemplates``). Adding a message kind is a
+/// template pair, a ``MailMessage/Kind`` case and a function here.
+struct Messages {
+    let templates: MailTemplates
+    let links: MessageLinks
 
-            your seat for \(c.competitionTitle) is confirmed. It starts \(starts(c)).
-            Add it to your calendar: \(links.calendar(c))
-
-            Changed your mind? Cancel any time from "My registrations" (\(links.page(c))), or with
-            DELETE \(SiteURL.apiRegistration(c.competitionId).path) — your seat goes to someone else at once.
-
-            Registration \(c.registrationId.uuidString.lowercased())
-            """)
+    func confirmation(_ c: RegistrationMailContext) throws -> MailMessage {
+        let event = CalendarEvent(
+            id: c.competitionId, title: c.competitionTitle, description: c.competitionDescription,
+            organizerName: c.organizerName, startDate: c.startDate, updatedAt: c.updatedAt, pageURL: links.page(c)
+        )
+        return try message(.confirmation, "confirmation", c, calendar: ICalendar.event(event))
     }
 
-    static func promotion(_ c: RegistrationMailContext, links: MessageLinks) -> MailMessage {
-        MailMessage(kind: .promotion, userId: c.userId, to: c.email,
-                    subject: "A seat opened up: \(c.competitionTitle)", body: """
-            Hi \(c.userName),
-
-            good news: a seat freed up and you moved from the waitlist into \(c.competitionTitle).
-            Your registration is confirmed. It starts \(starts(c)).
-            Add it to your calendar: \(links.calendar(c))
-
-            Can't make it after all? Cancel from "My registrations" (\(links.page(c))) so the next person gets the seat.
-            """)
+    func promotion(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.promotion, "promotion", c)
     }
 
-    static func cancellation(_ c: RegistrationMailContext) -> MailMessage {
-        MailMessage(kind: .cancellation, userId: c.userId, to: c.email,
-                    subject: "Registration cancelled: \(c.competitionTitle)", body: """
-            Hi \(c.userName),
-
-            your registration for \(c.competitionTitle) (starting \(starts(c))) is cancelled and your seat released.
-            You can register again while registration is open and seats are left.
-            """)
+    func cancellation(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.cancellation, "cancellation", c)
     }
 
-    static func reminder(_ c: RegistrationMailContext, lastHour: Bool) -> MailMessage {
-        MailMessage(kind: .reminder, userId: c.userId, to: c.email,
-                    subject: lastHour ? "Starting within the hour: \(c.competitionTitle)" : "Starting soon: \(c.competitionTitle)", body: """
-            Hi \(c.userName),
-
-            a reminder that \(c.competitionTitle) starts \(starts(c)). Good luck!
-
-            Can't make it? Cancel from "My registrations" so someone else can take your seat.
-            """)
+    func reminder(_ c: RegistrationMailContext, lastHour: Bool) throws -> MailMessage {
+        try message(.reminder, lastHour ? "reminder-last-hour" : "reminder", c, unsubscribeURL: links.unsubscribeURL(for: c.userId))
     }
 
-    /// To the captain, about the member of `c`'s registration.
-    static func memberJoined(_ c: RegistrationMailContext, team: TeamMailContext, links: MessageLinks) -> MailMessage {
-        MailMessage(kind: .teamMemberJoined, userId: team.captainId, to: team.captainEmail,
-                    subject: "\(c.userName) joined \(team.name)", body: """
-            Hi \(team.captainName),
-
-            \(c.userName) joined your team \(team.name) for \(c.competitionTitle) (starting \(starts(c))).
-            See who is in, and manage the team: \(links.team(team))
-            """)
+    /// To the captain of `c`'s team: its member joined (`team-member-joined`) or left
+    /// (`team-member-left`); `c` is the member's registration.
+    func teamNotice(_ kind: MailMessage.Kind, _ c: RegistrationMailContext, team: TeamMailContext) throws -> MailMessage {
+        let template = kind == .teamMemberJoined ? "team-member-joined" : "team-member-left"
+        let rendered = try templates.render(template, [
+            "name": team.captainName, "member": c.userName, "team": team.name, "title": c.competitionTitle,
+            "when": Self.starts(c), "teamURL": links.team(team),
+        ])
+        return MailMessage(
+            kind: kind, userId: team.captainId, to: team.captainEmail, subject: rendered.subject, body: rendered.text,
+            toName: team.captainName, html: rendered.html, registrationId: c.registrationId
+        )
     }
 
-    static func memberLeft(_ c: RegistrationMailContext, team: TeamMailContext, links: MessageLinks) -> MailMessage {
-        MailMessage(kind: .teamMemberLeft, userId: team.captainId, to: team.captainEmail,
-                    subject: "\(c.userName) left \(team.name)", body: """
-            Hi \(team.captainName),
-
-            \(c.userName) is no longer in your team \(team.name) for \(c.competitionTitle).
-            Invite someone else with your team's link: \(links.team(team))
-            """)
+    private func message(
+        _ kind: MailMessage.Kind, _ template: String, _ c: RegistrationMailContext, calendar: String? = nil, unsubscribeURL: String? = nil
+    ) throws -> MailMessage {
+        var values = [
+            "name": c.userName,
+            "title": c.competitionTitle,
+            "when": Self.starts(c),
+            "pageURL": links.page(c),
+            "calendarURL": links.calendar(c),
+            "cancelPath": SiteURL.apiRegistration(c.competitionId).path,
+            "registrationId": c.registrationId.uuidString.lowercased(),
+        ]
+        // Without signed links (tests that build no signer) the text still reads sensibly.
+        values["unsubscribeURL"] = unsubscribeURL ?? SiteURL.account.absolute(on: links.webBase)
+        let rendered = try templates.render(template, values)
+        return MailMessage(
+            kind: kind, userId: c.userId, to: c.email, subject: rendered.subject, body: rendered.text, toName: c.userName,
+            html: rendered.html, calendar: calendar, unsubscribeURL: unsubscribeURL, registrationId: c.registrationId
+        )
     }
 
     /// When the competition starts, on its own clock with the offset and the zone's name

@@ -67,12 +67,14 @@ public struct Worker: Sendable {
             logger.info("job completed")
         } catch let failure as PermanentJobFailure {
             await settle(job, logger: logger) { try await queue.bury(job, error: failure.description, now: now()) }
+            await handler.gaveUp(job, error: failure.description)
             count(job, "dead")
             logger.error("job dead-lettered: cannot succeed", metadata: ["error": "\(failure)"])
         } catch {
             let message = String(describing: error)
             if job.attempts >= settings.retry.maxAttempts {
                 await settle(job, logger: logger) { try await queue.bury(job, error: message, now: now()) }
+                await handler.gaveUp(job, error: message)
                 count(job, "dead")
                 logger.error("job dead-lettered after its last attempt", metadata: ["error": "\(message)"])
             } else {

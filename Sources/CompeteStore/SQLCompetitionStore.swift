@@ -119,7 +119,9 @@ public struct SQLCompetitionStore: CompetitionStore {
     public func registrants(competitionId: UUID, page: PageRequest) async throws -> [Registrant] {
         try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email,
-                   t.id AS team_id, t.name AS team_name, CASE WHEN t.captain_id = r.user_id THEN 1 ELSE 0 END AS captain
+                   t.id AS team_id, t.name AS team_name, CASE WHEN t.captain_id = r.user_id THEN 1 ELSE 0 END AS captain,
+                   CASE WHEN EXISTS (SELECT 1 FROM mailbox m WHERE m.registration_id = r.id AND m.delivery = \(bind: MailDelivery.failed.rawValue))
+                        THEN 1 ELSE 0 END AS delivery_failed
             FROM registrations r JOIN users u ON u.id = r.user_id LEFT JOIN teams t ON t.id = r.team_id
             WHERE r.competition_id = \(bind: competitionId) AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
             ORDER BY CASE WHEN r.status = \(bind: RegistrationStatus.confirmed.rawValue) THEN 0 ELSE 1 END,
@@ -140,11 +142,12 @@ private struct RegistrantRow: Decodable {
     let teamId: UUID?
     let teamName: String?
     let captain: Int
+    let deliveryFailed: Int
 
     var registrant: Registrant {
         Registrant(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .confirmed,
-            registeredAt: createdAt, userId: userId, name: name, email: email,
+            registeredAt: createdAt, userId: userId, name: name, email: email, deliveryFailed: deliveryFailed != 0,
             team: teamId.flatMap { id in teamName.map { TeamReference(id: id, name: $0) } }, captain: captain == 1
         )
     }

@@ -23,7 +23,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         let nonce = existing ?? Self.makeNonce()
         let session = request.cookies[WebSession.cookie]?.string ?? ""
         request.storage[TokenKey.self] = formToken(nonce: nonce, session: session)
-        if request.method == .POST {
+        if request.method == .POST, !Self.exempt.contains(request.url.path) {
             let sent = try? request.content.get(String.self, at: Self.field)
             guard let existing, let sent, Self.constantTimeEqual(sent, formToken(nonce: existing, session: session)) else {
                 throw Abort(.forbidden, reason: "This form has expired or did not come from this site. Go back, reload the page and try again.")
@@ -37,6 +37,11 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         return response
     }
+
+    /// POSTs whose only credential is a signed token in the URL, not a cookie, so a forged
+    /// cross-site request gains nothing: the reminders' one-click unsubscribe, which mail
+    /// providers POST (RFC 8058) without ever having loaded a form.
+    static let exempt: Set<String> = ["/unsubscribe"]
 
     struct TokenKey: StorageKey { typealias Value = String }
 

@@ -149,6 +149,7 @@ struct OrganizerPages: RouteCollection {
         let email: String
         let registeredAt: String
         let status: String
+        let deliveryFailed: Bool
         /// In a team competition: the member's team (linked, with the organizer's cancel button
         /// on its page) and whether they captain it.
         let teamId: String
@@ -173,8 +174,8 @@ struct OrganizerPages: RouteCollection {
         let view = CompetitionView(competition, now: services.effects.now())
         let rows = registrants.items.map {
             RegistrantRow(name: $0.name, email: $0.email, registeredAt: LocalTime.short($0.registeredAt, in: competition.timeZone),
-                          status: $0.status.rawValue, teamId: $0.team?.id.uuidString.lowercased() ?? "",
-                          teamName: $0.team?.name ?? "", captain: $0.captain)
+                          status: $0.status.rawValue, deliveryFailed: $0.deliveryFailed,
+                          teamId: $0.team?.id.uuidString.lowercased() ?? "", teamName: $0.team?.name ?? "", captain: $0.captain)
         }
         let page = RegistrantsPage(competition: view, items: rows, empty: rows.isEmpty,
                                    csvURL: SiteURL.registrantsCSV(competition.id).path,

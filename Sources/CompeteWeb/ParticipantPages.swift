@@ -113,6 +113,7 @@ struct ParticipantPages: RouteCollection {
         let body: String
         let to: String
         let sentAt: String
+        let delivery: String
     }
 
     struct MailboxPage: Encodable {
@@ -124,7 +125,7 @@ struct ParticipantPages: RouteCollection {
         let principal = try req.principal
         let items = try await services.mailbox.inbox(principal).map {
             MessageRow(kind: $0.message.kind.rawValue, subject: $0.message.subject, body: $0.message.body,
-                       to: $0.message.to, sentAt: LocalTime.short($0.sentAt, in: .utc))
+                       to: $0.message.to, sentAt: LocalTime.short($0.sentAt, in: .utc), delivery: $0.delivery.rawValue)
         }
         return try await renderer.render(req, "mailbox", title: "Mailbox", MailboxPage(items: items, empty: items.isEmpty))
     }

@@ -67,6 +67,9 @@ EXPECTED_OPERATIONS = {
     "POST /api/teams/{id}/captain",
     "POST /api/teams/{id}/invite-code",
     "GET /api/users/me/mailbox",
+    "GET /api/users/me/preferences",
+    "PATCH /api/users/me/preferences",
+    "POST /api/mail/unsubscribe",
     "POST /api/webhooks",
     "GET /api/webhooks",
     "GET /api/webhooks/{id}",
@@ -330,7 +333,7 @@ def check_response_objects_closed(spec: dict) -> None:
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead"), ("Team", "position"), ("MyRegistration", "team"),
                 ("Registrant", "team"), ("Registrant", "captain")}
-    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "WebhookCreate",
+    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "MailPreferencesPatch", "WebhookCreate",
                       "TeamCreate", "TeamJoin", "TeamCaptain"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):

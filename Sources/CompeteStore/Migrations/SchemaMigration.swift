@@ -38,6 +38,7 @@ public enum Schema {
         M009AddOutboxRelayedAt(),
         M010StoreTypedOutcomes(),
         M011AddTokenVersion(),
+        M012AddMailDelivery(),
         M013CreateWebhooks(),
         M015AddTimeZoneAndOpensAt(),
         M016CreateTeams(),

@@ -165,7 +165,7 @@ extension TestServer {
     func worker(transport: (SQLMailbox) -> any MailTransport) -> Worker {
         let mailbox = SQLMailbox(context: SQLContext(database: system.app.db))
         return Worker(
-            queue: system.queue, handler: JobHandler(contexts: mailbox, transport: transport(mailbox), links: system.config.messageLinks),
+            queue: system.queue, handler: JobHandler(contexts: mailbox, transport: transport(mailbox), links: system.messageLinks, templates: system.mailTemplates),
             settings: WorkerSettings(batchSize: 10, lease: 30, retry: system.config.retryPolicy),
             now: { [clock] in clock.now() }, logger: system.app.logger
         )

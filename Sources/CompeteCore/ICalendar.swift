@@ -1,5 +1,31 @@
-import CompeteCore
 import Foundation
+
+/// What a calendar entry says about a competition; the API's `calendar.ics` and the
+/// confirmation email's `invite.ics` are the same entry.
+public struct CalendarEvent: Sendable, Equatable {
+    public let id: UUID
+    public let title: String
+    public let description: String
+    public let organizerName: String
+    public let startDate: Date
+    public let updatedAt: Date
+    public let pageURL: String
+
+    public init(id: UUID, title: String, description: String, organizerName: String, startDate: Date, updatedAt: Date, pageURL: String) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.organizerName = organizerName
+        self.startDate = startDate
+        self.updatedAt = updatedAt
+        self.pageURL = pageURL
+    }
+
+    public init(_ c: Competition, pageURL: String) {
+        self.init(id: c.id, title: c.title, description: c.description, organizerName: c.organizerName,
+                  startDate: c.startDate, updatedAt: c.updatedAt, pageURL: pageURL)
+    }
+}
 
 /// An RFC 5545 calendar holding one event for a competition: stable UID, UTC times, escaped
 /// text, lines folded at 75 octets, CRLF line ends.
@@ -7,6 +33,10 @@ public enum ICalendar {
     public static let contentType = "text/calendar; charset=utf-8"
 
     public static func event(for c: Competition, pageURL: String) -> String {
+        event(CalendarEvent(c, pageURL: pageURL))
+    }
+
+    public static func event(_ c: CalendarEvent) -> String {
         let id = c.id.uuidString.lowercased()
         let lines = [
             "BEGIN:VCALENDAR",
@@ -22,7 +52,7 @@ public enum ICalendar {
             "SUMMARY:\(escape(c.title))",
             "DESCRIPTION:\(escape(c.description))",
             "ORGANIZER;CN=\(quoteParameter(c.organizerName)):mailto:noreply@mini-compete.invalid",
-            "URL:\(pageURL)",
+            "URL:\(c.pageURL)",
             "END:VEVENT",
             "END:VCALENDAR",
         ]
