@@ -8,6 +8,7 @@ public struct MailMessage: Sendable, Equatable {
         case confirmation, cancellation, promotion, reminder
         case teamMemberJoined = "team_member_joined"
         case teamMemberLeft = "team_member_left"
+        case teamCancelled = "team_cancelled"
     }
 
     public let kind: Kind

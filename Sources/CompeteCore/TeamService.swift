@@ -99,6 +99,12 @@ public struct TeamService: Sendable {
         }
     }
 
+    /// The deadline sweep, run by every scheduler tick (see `TeamStore.cancelIncompleteTeams`).
+    @discardableResult
+    public func sweepDeadlines() async throws -> Int {
+        try await teams.cancelIncompleteTeams(now: effects.now())
+    }
+
     /// Every change starts from a team the caller may see; anyone else gets `notFound`.
     private func change(_ principal: Principal, _ teamId: UUID, _ decide: @escaping @Sendable (Team) throws -> TeamChange) async throws -> Team {
         let updated = try await teams.change(id: teamId, now: effects.now()) { team in

@@ -24,6 +24,11 @@ public protocol TeamStore: Sendable {
     func change(
         id: UUID, now: Date, _ decide: @escaping @Sendable (Team) throws -> TeamChange
     ) async throws -> Team?
+    /// Cancels every confirmed team still below its minimum once its competition's deadline has
+    /// passed — each exactly once, however many sweeps run at the same time (a conditional
+    /// update decides) — tells its members why, and gives its seat to the first complete
+    /// waitlisted team until the start. Returns how many teams it cancelled.
+    func cancelIncompleteTeams(now: Date) async throws -> Int
 }
 
 /// What a new team is made of; ids and the invite code are chosen by the service.

@@ -46,6 +46,11 @@ public struct JobHandler: Sendable {
                     throw PermanentJobFailure("registration \(payload.registrationId) belongs to no team")
                 }
                 message = try messages.teamNotice(type == .teamMemberJoined ? .teamMemberJoined : .teamMemberLeft, context, team: team)
+            case .teamCancelledIncomplete:
+                guard let team = context.team else {
+                    throw PermanentJobFailure("registration \(payload.registrationId) belongs to no team")
+                }
+                message = try messages.incompleteTeamCancelled(context, team: team)
             }
         } catch let error as MailTemplates.Invalid {
             throw PermanentJobFailure("\(error)")

@@ -137,6 +137,17 @@ struct Messages {
         )
     }
 
+    /// To a member of `c`'s team, cancelled at the deadline for being below the minimum size.
+    func incompleteTeamCancelled(_ c: RegistrationMailContext, team: TeamMailContext) throws -> MailMessage {
+        let rendered = try templates.render("team-cancelled-incomplete", [
+            "name": c.userName, "team": team.name, "title": c.competitionTitle, "pageURL": links.page(c),
+        ])
+        return MailMessage(
+            kind: .teamCancelled, userId: c.userId, to: c.email, subject: rendered.subject, body: rendered.text,
+            toName: c.userName, html: rendered.html, registrationId: c.registrationId
+        )
+    }
+
     private func message(
         _ kind: MailMessage.Kind, _ template: String, _ c: RegistrationMailContext, calendar: String? = nil, unsubscribeURL: String? = nil
     ) throws -> MailMessage {

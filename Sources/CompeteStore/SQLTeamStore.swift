@@ -223,13 +223,17 @@ public struct SQLTeamStore: TeamStore {
     }
 
     /// Cancels the team and its members' registrations, gives back its seat (promoting the
-    /// first waitlisted team) or its waitlist place, and tells every member.
-    private static func cancel(_ team: Team, now: Date, flavor: SQLFlavor, on sql: any SQLDatabase) async throws {
-        guard team.status != .cancelled else { return }
-        try await sql.raw("""
+    /// first waitlisted team) or its waitlist place, and tells every member (`message`). The
+    /// conditional update makes it happen once: false when the team was no longer `team.status`.
+    @discardableResult
+    static func cancel(
+        _ team: Team, now: Date, flavor: SQLFlavor, message: JobType = .registrationCancellation, on sql: any SQLDatabase
+    ) async throws -> Bool {
+        guard team.status != .cancelled, try await sql.raw("""
             UPDATE teams SET status = \(bind: TeamStatus.cancelled.rawValue), cancelled_at = \(bind: now), waitlist_seq = NULL
-            WHERE id = \(bind: team.id)
-            """).run()
+            WHERE id = \(bind: team.id) AND status = \(bind: team.status.rawValue)
+            RETURNING id
+            """).first() != nil else { return false }
         let members = try await sql.raw("""
             UPDATE registrations SET status = \(bind: RegistrationStatus.cancelled.rawValue), cancelled_at = \(bind: now)
             WHERE team_id = \(bind: team.id) AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
@@ -237,7 +241,7 @@ public struct SQLTeamStore: TeamStore {
             """).all(decoding: TeamMemberRegistrationRow.self, with: .snakeCase)
         for member in members {
             try await Outbox.enqueue(
-                .registrationCancellation,
+                message,
                 RegistrationJobPayload(registrationId: member.id, competitionId: team.competitionId, userId: member.userId),
                 id: UUID(), now: now, on: sql
             )
@@ -249,6 +253,7 @@ public struct SQLTeamStore: TeamStore {
         if team.status == .confirmed {
             try await Waitlist.promote(competitionId: team.competitionId, now: now, flavor: flavor, on: sql)
         }
+        return true
     }
 }
 

@@ -8,10 +8,13 @@ import SQLKit
 /// move up, first come first served, and every member is told.
 enum TeamWaitlist {
     static func promote(competitionId: UUID, free: Int, now: Date, on sql: any SQLDatabase) async throws -> Int {
+        // Once rosters are locked (the deadline), a team below the minimum can never take part:
+        // only complete teams move up.
         let teams = try await sql.raw("""
-            SELECT id FROM teams
-            WHERE competition_id = \(bind: competitionId) AND status = \(bind: TeamStatus.waitlisted.rawValue)
-            ORDER BY waitlist_seq LIMIT \(bind: free)
+            SELECT t.id FROM teams t JOIN competitions c ON c.id = t.competition_id
+            WHERE t.competition_id = \(bind: competitionId) AND t.status = \(bind: TeamStatus.waitlisted.rawValue)
+              AND (c.reg_deadline > \(bind: now) OR t.size >= c.team_min)
+            ORDER BY t.waitlist_seq LIMIT \(bind: free)
             """).all(decodingColumn: "id", as: UUID.self)
         guard !teams.isEmpty else { return 0 }
         try await sql.raw("""

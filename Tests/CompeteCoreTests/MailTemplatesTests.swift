@@ -25,6 +25,7 @@ import Testing
         ]
         #expect(Set(try MailTemplates.load().names) == [
             "confirmation", "promotion", "cancellation", "reminder", "reminder-last-hour", "team-member-joined", "team-member-left",
+            "team-cancelled-incomplete",
         ],
                 "a template without a message (or the reverse) is dead wording")
         for message in rendered {
@@ -60,6 +61,9 @@ import Testing
         }
         #expect(joined.kind == .teamMemberJoined && joined.subject == "Zoë <b>& Co</b> joined Team <i>")
         #expect(left.kind == .teamMemberLeft && left.subject == "Zoë <b>& Co</b> left Team <i>")
+        let cancelled = try messages.incompleteTeamCancelled(context, team: team)
+        #expect(cancelled.kind == .teamCancelled && cancelled.to == context.email && cancelled.subject.hasPrefix("Team cancelled: Team <i>"))
+        #expect(!cancelled.body.contains("{{") && cancelled.html?.contains("Team &lt;i&gt;") == true)
     }
 
     @Test func anEditedCopyIsReadAndMistakesAreReported() throws {
