@@ -45,6 +45,8 @@ END {
   for (label in rss) target("server max RSS, " label " (MB)", rss[label] / 1024, 150, "<=", "%6.0f")
   info("hot ÷ a-hot in the driver's protocol (-M extended)", ratio(hot, rps["pgbench a-hot-extended"]), "%6.2f")
   info("spread ÷ seed design (b-spread)", ratio(spread, rps["pgbench b-spread"]), "%6.2f")
+  info("PostgreSQL hot-form ÷ hot (a five-question form)", ratio(rps["postgres hot-form"], hot), "%6.2f")
+  info("SQLite hot-form ÷ hot (a five-question form)", ratio(rps["sqlite hot-form"], rps["sqlite hot"]), "%6.2f")
   info("hot ÷ a-hot at the server's pool size (a-hot-pool)", ratio(hot, rps["pgbench a-hot-pool"]), "%6.2f")
   info("p-hot ÷ a-hot (one statement vs transaction, pgbench)", ratio(rps["pgbench p-hot"], rps["pgbench a-hot"]), "%6.2f")
   info("p-spread ÷ a-spread", ratio(rps["pgbench p-spread"], rps["pgbench a-spread"]), "%6.2f")

@@ -24,6 +24,9 @@ struct CompetitionRequest: Decodable {
     var regDeadline: Date?
     var startDate: Date?
     var waitlistCapacity: Int?
+    var questions: JSONValue?
+    var rules: String??
+    var requiresApproval: Bool?
     var timezone: String?
     /// nil: absent (unchanged); `.some(nil)`: `null`, no opening time.
     var opensAt: Date??
@@ -31,7 +34,8 @@ struct CompetitionRequest: Decodable {
     var teamSize: TeamSize??
 
     private enum CodingKeys: String, CodingKey {
-        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, timezone, opensAt, teamSize
+        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, questions, rules, requiresApproval
+        case timezone, opensAt, teamSize
     }
 
     init(from decoder: any Decoder) throws {
@@ -43,6 +47,10 @@ struct CompetitionRequest: Decodable {
         regDeadline = try container.decodeIfPresent(Date.self, forKey: .regDeadline)
         startDate = try container.decodeIfPresent(Date.self, forKey: .startDate)
         waitlistCapacity = try container.decodeIfPresent(WholeNumber.self, forKey: .waitlistCapacity)?.value
+        questions = try container.decodeIfPresent(JSONValue.self, forKey: .questions)
+        // Present and null clears the rules; absent leaves them as they are.
+        if container.contains(.rules) { rules = .some(try container.decodeIfPresent(String.self, forKey: .rules)) }
+        requiresApproval = try container.decodeIfPresent(Bool.self, forKey: .requiresApproval)
         timezone = try container.decodeIfPresent(String.self, forKey: .timezone)
         if container.contains(.opensAt) {
             opensAt = .some(try container.decodeNil(forKey: .opensAt) ? nil : try container.decode(Date.self, forKey: .opensAt))
@@ -55,6 +63,7 @@ struct CompetitionRequest: Decodable {
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
                          regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
+                         questions: questions, rules: rules, requiresApproval: requiresApproval,
                          timeZone: timezone, opensAt: opensAt, teamSize: teamSize)
     }
 }
@@ -121,6 +130,9 @@ struct CompetitionResponse: Encodable {
     let organizer: Organizer
     let createdAt: Date
     let updatedAt: Date
+    let questions: [Question]
+    let rules: Nullable<String>
+    let requiresApproval: Bool
     let timezone: String
     let opensAt: Nullable<Date>
     let teamSize: Nullable<TeamSize>
@@ -141,6 +153,9 @@ struct CompetitionResponse: Encodable {
         organizer = Organizer(id: c.organizerId.wire, name: c.organizerName)
         createdAt = c.createdAt
         updatedAt = c.updatedAt
+        questions = c.form.questions
+        rules = Nullable(c.form.rules)
+        requiresApproval = c.form.requiresApproval
         timezone = c.timeZone.identifier
         opensAt = Nullable(c.opensAt)
         teamSize = Nullable(c.teamSize)
@@ -207,6 +222,9 @@ struct MyRegistrationResponse: Encodable {
     let position: Int?
     let registeredAt: Date
     let competition: CompetitionSummary
+    let answers: [String: AnswerValue]
+    /// The organizer's reason, for a declined registration that has one.
+    let declineReason: String?
     /// In a team competition, the member's team.
     let team: TeamSummary?
 
@@ -217,6 +235,8 @@ struct MyRegistrationResponse: Encodable {
         status = r.status
         position = r.position
         registeredAt = r.registeredAt
+        answers = r.answers.values
+        declineReason = r.declineReason
         team = r.team.map { TeamSummary(id: $0.id.wire, name: $0.name) }
         competition = CompetitionSummary(id: r.competitionId.wire, title: r.competitionTitle,
                                          regDeadline: r.regDeadline, startDate: r.startDate)
@@ -232,6 +252,8 @@ struct RegistrantResponse: Encodable {
     let user: Person
     /// An email about this registration could not be delivered.
     let deliveryFailed: Bool
+    let answers: [String: AnswerValue]
+    let declineReason: String?
     /// In a team competition: the member's team and whether they captain it.
     let team: MyRegistrationResponse.TeamSummary?
     let captain: Bool?
@@ -242,6 +264,8 @@ struct RegistrantResponse: Encodable {
         status = r.status
         registeredAt = r.registeredAt
         user = Person(id: r.userId.wire, name: r.name, email: r.email)
+        answers = r.answers.values
+        declineReason = r.declineReason
         team = r.team.map { MyRegistrationResponse.TeamSummary(id: $0.id.wire, name: $0.name) }
         captain = r.team == nil ? nil : r.captain
     }

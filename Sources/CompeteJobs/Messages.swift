@@ -17,6 +17,8 @@ public struct RegistrationMailContext: Sendable {
     public let startDate: Date
     /// When the competition last changed: the calendar entry's DTSTAMP.
     public let updatedAt: Date
+    /// The organizer's reason, once declined.
+    public let declineReason: String?
     /// The competition's: messages give its times on this zone's clock.
     public let timeZone: TimeZoneName
     /// The registration's team, in a team competition.
@@ -25,7 +27,8 @@ public struct RegistrationMailContext: Sendable {
     public init(
         registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String, remindersEnabled: Bool = true,
         competitionId: UUID, competitionTitle: String, competitionDescription: String = "", organizerName: String = "",
-        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0), timeZone: TimeZoneName = .utc, team: TeamMailContext? = nil
+        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0), declineReason: String? = nil, timeZone: TimeZoneName = .utc,
+        team: TeamMailContext? = nil
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -39,6 +42,7 @@ public struct RegistrationMailContext: Sendable {
         self.organizerName = organizerName
         self.startDate = startDate
         self.updatedAt = updatedAt
+        self.declineReason = declineReason
         self.timeZone = timeZone
         self.team = team
     }
@@ -123,6 +127,18 @@ struct Messages {
         try message(.reminder, lastHour ? "reminder-last-hour" : "reminder", c, unsubscribeURL: links.unsubscribeURL(for: c.userId))
     }
 
+    func pending(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.pending, "pending", c)
+    }
+
+    func waitlisted(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.waitlisted, "waitlisted", c)
+    }
+
+    func declined(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.declined, "declined", c, extra: ["reasonLine": c.declineReason.map { "\n\nThe organizer's reason: \($0)" } ?? ""])
+    }
+
     /// To the captain of `c`'s team: its member joined (`team-member-joined`) or left
     /// (`team-member-left`); `c` is the member's registration.
     func teamNotice(_ kind: MailMessage.Kind, _ c: RegistrationMailContext, team: TeamMailContext) throws -> MailMessage {
@@ -149,7 +165,8 @@ struct Messages {
     }
 
     private func message(
-        _ kind: MailMessage.Kind, _ template: String, _ c: RegistrationMailContext, calendar: String? = nil, unsubscribeURL: String? = nil
+        _ kind: MailMessage.Kind, _ template: String, _ c: RegistrationMailContext, calendar: String? = nil, unsubscribeURL: String? = nil,
+        extra: [String: String] = [:]
     ) throws -> MailMessage {
         var values = [
             "name": c.userName,
@@ -162,6 +179,7 @@ struct Messages {
         ]
         // Without signed links (tests that build no signer) the text still reads sensibly.
         values["unsubscribeURL"] = unsubscribeURL ?? SiteURL.account.absolute(on: links.webBase)
+        values.merge(extra) { _, new in new }
         let rendered = try templates.render(template, values)
         return MailMessage(
             kind: kind, userId: c.userId, to: c.email, subject: rendered.subject, body: rendered.text, toName: c.userName,

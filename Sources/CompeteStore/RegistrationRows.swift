@@ -45,6 +45,8 @@ struct ParticipantRegistrationRow: Decodable {
     let title: String
     let regDeadline: Date
     let startDate: Date
+    let answers: String
+    let declineReason: String?
     let timeZone: String
     let teamId: UUID?
     let teamName: String?
@@ -53,7 +55,9 @@ struct ParticipantRegistrationRow: Decodable {
         ParticipantRegistration(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled, position: position,
             registeredAt: createdAt, competitionId: competitionId, competitionTitle: title,
-            regDeadline: regDeadline, startDate: startDate, timeZone: CompetitionRow.zone(timeZone),
+            regDeadline: regDeadline, startDate: startDate,
+            answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason,
+            timeZone: CompetitionRow.zone(timeZone),
             team: teamId.flatMap { id in teamName.map { TeamReference(id: id, name: $0) } }
         )
     }

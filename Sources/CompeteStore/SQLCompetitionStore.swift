@@ -15,11 +15,13 @@ public struct SQLCompetitionStore: CompetitionStore {
         try await context.transaction(touchingCompetitions: true) { sql in
             try await sql.raw("""
                 INSERT INTO competitions (id, title, description, tags, capacity, waitlist_capacity, reg_deadline,
-                                          start_date, organizer_id, created_at, updated_at, time_zone, opens_at, team_min, team_max)
+                                          start_date, organizer_id, created_at, updated_at, questions, rules, requires_approval,
+                                          time_zone, opens_at, team_min, team_max)
                 VALUES (\(bind: id), \(bind: content.title), \(bind: content.description),
                         \(bind: CompetitionRow.encodeTags(content.tags)), \(bind: content.capacity),
                         \(bind: content.waitlistCapacity), \(bind: content.regDeadline), \(bind: content.startDate),
-                        \(bind: organizerId), \(bind: now), \(bind: now),
+                        \(bind: organizerId), \(bind: now), \(bind: now), \(bind: CompetitionRow.encodeQuestions(content.form.questions)),
+                        \(bind: content.form.rules), \(bind: content.form.requiresApproval ? 1 : 0),
                         \(bind: content.timeZone.identifier), \(bind: content.opensAt),
                         \(bind: content.teamSize?.min), \(bind: content.teamSize?.max))
                 """).run()
@@ -92,7 +94,8 @@ public struct SQLCompetitionStore: CompetitionStore {
     }
 
     public func update(
-        id: UUID, now: Date, _ change: @escaping @Sendable (Competition) throws -> CompetitionContent
+        id: UUID, now: Date, readingUsage: Bool,
+        _ change: @escaping @Sendable (Competition, FormUsage) throws -> CompetitionContent
     ) async throws -> Competition? {
         let flavor = context.flavor
         // NO KEY UPDATE: raising capacity may promote teams, whose rows a join may hold while its
@@ -100,12 +103,15 @@ public struct SQLCompetitionStore: CompetitionStore {
         let lock = flavor.forNoKeyUpdate
         return try await context.transaction(touchingCompetitions: true) { sql in
             guard let current = try await Self.find(id: id, on: sql, lock: lock) else { return nil }
-            let content = try change(current)
+            let usage = readingUsage ? try await Self.formUsage(competitionId: id, on: sql) : FormUsage()
+            let content = try change(current, usage)
             try await sql.raw("""
                 UPDATE competitions SET title = \(bind: content.title), description = \(bind: content.description),
                     tags = \(bind: CompetitionRow.encodeTags(content.tags)), capacity = \(bind: content.capacity),
                     reg_deadline = \(bind: content.regDeadline), start_date = \(bind: content.startDate),
                     waitlist_capacity = \(bind: content.waitlistCapacity), updated_at = \(bind: now),
+                    questions = \(bind: CompetitionRow.encodeQuestions(content.form.questions)), rules = \(bind: content.form.rules),
+                    requires_approval = \(bind: content.form.requiresApproval ? 1 : 0),
                     time_zone = \(bind: content.timeZone.identifier), opens_at = \(bind: content.opensAt),
                     team_min = \(bind: content.teamSize?.min), team_max = \(bind: content.teamSize?.max)
                 WHERE id = \(bind: id)
@@ -116,18 +122,45 @@ public struct SQLCompetitionStore: CompetitionStore {
         }
     }
 
-    public func registrants(competitionId: UUID, page: PageRequest) async throws -> [Registrant] {
-        try await context.sql.raw("""
-            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email,
+    public func registrants(competitionId: UUID, status: RegistrationStatus?, page: PageRequest) async throws -> [Registrant] {
+        let filter: SQLQueryString = if let status {
+            "r.status = \(bind: status.rawValue)"
+        } else {
+            "r.status IN \(SQLQueryString.list(RegistrationStatus.active.map(\.rawValue)))"
+        }
+        return try await context.sql.raw("""
+            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email, r.answers, r.decline_reason,
                    t.id AS team_id, t.name AS team_name, CASE WHEN t.captain_id = r.user_id THEN 1 ELSE 0 END AS captain,
                    CASE WHEN EXISTS (SELECT 1 FROM mailbox m WHERE m.registration_id = r.id AND m.delivery = \(bind: MailDelivery.failed.rawValue))
                         THEN 1 ELSE 0 END AS delivery_failed
             FROM registrations r JOIN users u ON u.id = r.user_id LEFT JOIN teams t ON t.id = r.team_id
-            WHERE r.competition_id = \(bind: competitionId) AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
-            ORDER BY CASE WHEN r.status = \(bind: RegistrationStatus.confirmed.rawValue) THEN 0 ELSE 1 END,
+            WHERE r.competition_id = \(bind: competitionId) AND \(filter)
+            ORDER BY CASE r.status WHEN \(bind: RegistrationStatus.confirmed.rawValue) THEN 0
+                                   WHEN \(bind: RegistrationStatus.waitlisted.rawValue) THEN 1
+                                   WHEN \(bind: RegistrationStatus.pending.rawValue) THEN 2 ELSE 3 END,
                      COALESCE(t.waitlist_seq, r.waitlist_seq), t.created_at, t.id, r.created_at, r.id
             LIMIT \(bind: page.limit) OFFSET \(bind: page.offset)
             """).all(decoding: RegistrantRow.self, with: .snakeCase).map(\.registrant)
+    }
+
+    public func count(competitionId: UUID, status: RegistrationStatus) async throws -> Int {
+        try await context.sql.raw("""
+            SELECT COUNT(*) AS n FROM registrations WHERE competition_id = \(bind: competitionId) AND status = \(bind: status.rawValue)
+            """).first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
+    /// Which questions the active registrations have answered, read under the competition's
+    /// lock when its questions change (rare, and a scan of this competition's rows only).
+    static func formUsage(competitionId: UUID, on sql: any SQLDatabase) async throws -> FormUsage {
+        let stored = try await sql.raw("""
+            SELECT answers FROM registrations
+            WHERE competition_id = \(bind: competitionId) AND status IN \(SQLQueryString.list(RegistrationStatus.active.map(\.rawValue)))
+            """).all(decodingColumn: "answers", as: String.self)
+        var usage = FormUsage(activeRegistrations: stored.count)
+        for text in stored where text != "{}" {
+            if let answers = Answers(canonicalJSON: text) { usage.answeredQuestionIds.formUnion(answers.values.keys) }
+        }
+        return usage
     }
 }
 
@@ -143,11 +176,14 @@ private struct RegistrantRow: Decodable {
     let teamName: String?
     let captain: Int
     let deliveryFailed: Int
+    let answers: String
+    let declineReason: String?
 
     var registrant: Registrant {
         Registrant(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .confirmed,
             registeredAt: createdAt, userId: userId, name: name, email: email, deliveryFailed: deliveryFailed != 0,
+            answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason,
             team: teamId.flatMap { id in teamName.map { TeamReference(id: id, name: $0) } }, captain: captain == 1
         )
     }

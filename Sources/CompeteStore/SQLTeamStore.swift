@@ -44,9 +44,12 @@ public struct SQLTeamStore: TeamStore {
     private static func insertTeam(
         _ new: NewTeam, userId: UUID, competitionId: UUID, place: SQLRegistrationStore.Place, now: Date, on sql: any SQLDatabase
     ) async throws -> TeamOutcome {
-        let (status, sequence): (TeamStatus, Int?) = switch place {
-        case .seat: (.confirmed, nil)
-        case .waitlist(_, let sequence): (.waitlisted, sequence)
+        let (status, sequence): (TeamStatus, Int?)
+        switch place {
+        case .seat: (status, sequence) = (.confirmed, nil)
+        case .waitlist(_, let seq): (status, sequence) = (.waitlisted, seq)
+        // Teams never wait for approval (claimPlace gives them a seat or a waitlist place only).
+        case .approval: return .refused(.registration(.full))
         }
         // As for registrations, the conflict target's predicate is the index's (M016), as a literal.
         guard try await sql.raw("""

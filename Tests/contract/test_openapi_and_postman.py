@@ -40,6 +40,7 @@ KNOWN_CODES = {
     "not_found", "already_registered", "competition_full", "registration_closed", "registration_not_open", "not_registered",
     "capacity_below_registered", "idempotency_key_invalid", "idempotency_key_reused",
     "idempotency_request_in_progress", "payload_too_large", "internal_error", "temporarily_unavailable",
+    "questions_locked", "registration_not_pending",
     "team_required", "not_a_team_competition", "team_name_taken", "team_full", "captain_must_transfer", "not_a_member",
 }
 
@@ -58,6 +59,9 @@ EXPECTED_OPERATIONS = {
     "GET /api/competitions/{id}/calendar.ics",
     "POST /api/competitions/{id}/register",
     "DELETE /api/competitions/{id}/register",
+    "PATCH /api/competitions/{id}/register",
+    "POST /api/competitions/{id}/registrations/{registrationId}/approve",
+    "POST /api/competitions/{id}/registrations/{registrationId}/decline",
     "GET /api/users/me/registrations",
     "POST /api/competitions/{id}/teams",
     "POST /api/teams/join",
@@ -154,12 +158,20 @@ def postman_requests(collection: dict):
 
 
 def postman_operation(item: dict) -> str:
-    """`METHOD /path` with {{variables}} in path segments mapped to {id} ({{deliveryId}} to
-    {deliveryId}); the query is dropped."""
+    """`METHOD /path` with {{variables}} in path segments mapped to {id} ({registrationId} for a
+    variable naming a registration, {deliveryId} for {{deliveryId}}); the query is dropped."""
     request = item["request"]
     url = request["url"]
     segments = url["path"] if isinstance(url, dict) else url.split("?")[0].split("/")[1:]
-    mapped = [("{deliveryId}" if s == "{{deliveryId}}" else "{id}") if re.fullmatch(r"\{\{\w+\}\}", s) else s for s in segments]
+
+    def parameter(segment):
+        if not re.fullmatch(r"\{\{\w+\}\}", segment):
+            return segment
+        if segment == "{{deliveryId}}":
+            return "{deliveryId}"
+        return "{registrationId}" if segment.lower().endswith("registrationid}}") else "{id}"
+
+    mapped = [parameter(s) for s in segments]
     return f"{request['method'].upper()} /" + "/".join(mapped)
 
 
@@ -277,7 +289,7 @@ def check_id_parameters(spec: dict) -> None:
         for param in operation_parameters(spec, item, operation):
             if param["in"] == "path":
                 seen += 1
-                assert param["name"] in ("id", "deliveryId", "userId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
+                assert param["name"] in ("id", "registrationId", "deliveryId", "userId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
                 schema = deref(spec, param["schema"])
                 assert schema.get("type") == "string" and "format" not in schema, f"{method.upper()} {path}: id must be a plain string"
         for name in re.findall(r"\{(\w+)\}", path):
@@ -330,11 +342,14 @@ def check_response_objects_closed(spec: dict) -> None:
     """Response objects say exactly what the server emits: closed, with accurate `required`."""
     schemas = spec["components"]["schemas"]
     optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"), ("Problem", "opensAt"),
+                ("MyRegistration", "declineReason"), ("Registrant", "declineReason"), ("Decision", "position"),
+                ("Decision", "declineReason"), ("Question", "options"), ("Question", "maxLength"), ("Question", "min"),
+                ("Question", "max"), ("Question", "allowedDomains"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead"), ("Team", "position"), ("MyRegistration", "team"),
                 ("Registrant", "team"), ("Registrant", "captain")}
     request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "MailPreferencesPatch", "WebhookCreate",
-                      "TeamCreate", "TeamJoin", "TeamCaptain"}
+                      "QuestionInput", "RegisterRequest", "AnswersChange", "DeclineRequest", "TeamCreate", "TeamJoin", "TeamCaptain"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):
             if node.get("type") != "object" or "properties" not in node:

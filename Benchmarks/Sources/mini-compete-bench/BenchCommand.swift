@@ -13,13 +13,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Base URL of the API server (loopback only).")
     var url = "http://127.0.0.1:3001"
 
-    @Option(help: "Comma-separated scenarios: hot, spread, full, read.")
+    @Option(help: "Comma-separated scenarios: hot, hot-form (hot with a five-question form), spread, full, read.")
     var scenarios = "hot,spread,full,read"
 
     @Option(help: "Concurrent clients, each on its own keep-alive connection.")
     var concurrency = 64
 
-    @Option(help: "Registrations in the hot scenario (one competition).")
+    @Option(help: "Registrations in the hot and hot-form scenarios (one competition each).")
     var hot = 10_000
 
     @Option(help: "Registrations in the spread scenario.")
@@ -76,7 +76,7 @@ struct BenchCommand: AsyncParsableCommand {
     private func runSelected(_ selected: Set<String>, client: APIClient) async throws -> Bool {
         let run = String(UInt32.random(in: .min ... .max), radix: 36)
         var participants = 0
-        if selected.contains("hot") { participants = max(participants, hot) }
+        if selected.contains("hot") || selected.contains("hot-form") { participants = max(participants, hot) }
         if selected.contains("spread") { participants = max(participants, spread) }
         if selected.contains("full") { participants = max(participants, fullAttempts) }
 
@@ -98,6 +98,7 @@ struct BenchCommand: AsyncParsableCommand {
         )
         var outcomes: [(LoadResult, Verification)] = []
         if selected.contains("hot") { outcomes.append(try await report(scenarios.hot(count: hot))) }
+        if selected.contains("hot-form") { outcomes.append(try await report(scenarios.hot(count: hot, form: true))) }
         if selected.contains("spread") { outcomes.append(try await report(scenarios.spread(count: spread, over: pool))) }
         if selected.contains("full") {
             outcomes.append(try await report(scenarios.full(attempts: fullAttempts, capacity: fullCapacity)))

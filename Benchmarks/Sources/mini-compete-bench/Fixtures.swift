@@ -57,17 +57,20 @@ extension APIClient {
         let capacity: Int
         let regDeadline: Date
         let startDate: Date
+        let questions: [BenchForm.Question]?
     }
 
     /// Creates `count` competitions of `capacity` seats, open for a day; returns their ids.
     func createCompetitions(
-        _ count: Int, capacity: Int, title: String, organizer: Fixtures.Account, concurrency: Int
+        _ count: Int, capacity: Int, title: String, organizer: Fixtures.Account, concurrency: Int,
+        questions: [BenchForm.Question]? = nil
     ) async throws -> [String] {
         let deadline = Date().addingTimeInterval(86_400)
         return try await parallelMap(count, concurrency: concurrency) { index in
             let body = NewCompetition(
                 title: "\(title) \(index)", description: "Benchmark competition \(index).", tags: ["bench"],
-                capacity: capacity, regDeadline: deadline, startDate: deadline.addingTimeInterval(86_400)
+                capacity: capacity, regDeadline: deadline, startDate: deadline.addingTimeInterval(86_400),
+                questions: questions
             )
             let request = try request(.POST, "/competitions", token: organizer.token, json: body)
             return try await expect(201, request, as: CompetitionState.self).id
