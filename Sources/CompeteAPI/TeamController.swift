@@ -19,14 +19,17 @@ struct TeamController: RouteCollection {
     @Sendable func create(_ req: Request) async throws -> Response {
         let body = try APIJSON.decodeBody(CreateTeamRequest.self, from: req)
         let answer = try await services.teams.create(
-            try req.principal, competitionId: try req.uuidParameter("id"), name: body.name, idempotency: try req.idempotencyCall()
+            try req.principal, competitionId: try req.uuidParameter("id"), name: body.name, submission: body.submission,
+            idempotency: try req.idempotencyCall()
         )
         return .team(answer, created: true)
     }
 
     @Sendable func join(_ req: Request) async throws -> Response {
         let body = try APIJSON.decodeBody(JoinTeamRequest.self, from: req)
-        let answer = try await services.teams.join(try req.principal, inviteCode: body.inviteCode, idempotency: try req.idempotencyCall())
+        let answer = try await services.teams.join(
+            try req.principal, inviteCode: body.inviteCode, submission: body.submission, idempotency: try req.idempotencyCall()
+        )
         return .team(answer, created: false)
     }
 

@@ -1,12 +1,22 @@
 import CompeteCore
 import Foundation
 
+/// `{name, answers?, acceptRules?}`: the captain answers the registration form like anyone registering.
 struct CreateTeamRequest: Decodable {
     var name: String?
+    var answers: JSONValue?
+    var acceptRules: JSONValue?
+
+    var submission: FormSubmission { FormSubmission(answers: answers, acceptRules: acceptRules) }
 }
 
+/// `{inviteCode, answers?, acceptRules?}`: each member answers the form when joining.
 struct JoinTeamRequest: Decodable {
     var inviteCode: String?
+    var answers: JSONValue?
+    var acceptRules: JSONValue?
+
+    var submission: FormSubmission { FormSubmission(answers: answers, acceptRules: acceptRules) }
 }
 
 struct CaptainRequest: Decodable {

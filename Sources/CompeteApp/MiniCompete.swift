@@ -80,7 +80,10 @@ public struct MiniCompete: Sendable {
             registrations: SQLRegistrationStore(context: context), idempotency: idempotency, effects: effects,
             limiter: limiter, observe: DomainMetrics.registration
         )
-        let teams = TeamService(teams: SQLTeamStore(context: context), idempotency: idempotency, effects: effects)
+        let teams = TeamService(
+            teams: SQLTeamStore(context: context), registrations: SQLRegistrationStore(context: context), idempotency: idempotency,
+            effects: effects
+        )
         let mailbox = SQLMailbox(context: context)
         let queue: any JobQueue = redis.map {
             RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisNamespace.jobs,

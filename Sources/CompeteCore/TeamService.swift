@@ -5,11 +5,15 @@ import Foundation
 /// organizer learns nothing about a team: every such request answers `notFound`.
 public struct TeamService: Sendable {
     let teams: any TeamStore
+    /// Where the competition's registration form is read: every member answers it, checked by
+    /// the same `RegistrationForm.validate` as an individual registration.
+    let registrations: any RegistrationStore
     let idempotency: IdempotencyService
     let effects: Effects
 
-    public init(teams: any TeamStore, idempotency: IdempotencyService, effects: Effects) {
+    public init(teams: any TeamStore, registrations: any RegistrationStore, idempotency: IdempotencyService, effects: Effects) {
         self.teams = teams
+        self.registrations = registrations
         self.idempotency = idempotency
         self.effects = effects
     }
@@ -18,25 +22,40 @@ public struct TeamService: Sendable {
 
     /// Creates a team with the caller as captain, claiming a seat or a waitlist place, once per key.
     public func create(
-        _ principal: Principal, competitionId: UUID, name raw: String?, idempotency call: IdempotencyCall? = nil
+        _ principal: Principal, competitionId: UUID, name raw: String?, submission: FormSubmission = FormSubmission(),
+        idempotency call: IdempotencyCall? = nil
     ) async throws -> Idempotent<TeamOutcome> {
         try Self.requireParticipant(principal)
         let name = try Self.validName(raw)
         return try await idempotency.run(call, userId: principal.userId) { lease in
-            try await teams.create(
-                NewTeam(teamId: effects.makeID(), registrationId: effects.makeID(), name: name, inviteCode: Self.newInviteCode()),
+            let answers = try await registrations.form(competitionId: competitionId)?.form.validate(submission) ?? Answers()
+            return try await teams.create(
+                NewTeam(
+                    teamId: effects.makeID(), registrationId: effects.makeID(), name: name, inviteCode: Self.newInviteCode(),
+                    answers: answers
+                ),
                 userId: principal.userId, competitionId: competitionId, now: effects.now(), lease: lease
             )
         }
     }
 
     /// Joins the team whose invite code this is, once per key.
-    public func join(_ principal: Principal, inviteCode raw: String?, idempotency call: IdempotencyCall? = nil) async throws -> Idempotent<TeamOutcome> {
+    public func join(
+        _ principal: Principal, inviteCode raw: String?, submission: FormSubmission = FormSubmission(),
+        idempotency call: IdempotencyCall? = nil
+    ) async throws -> Idempotent<TeamOutcome> {
         try Self.requireParticipant(principal)
         let code = try Self.validInviteCode(raw)
         return try await idempotency.run(call, userId: principal.userId) { lease in
-            try await teams.join(
-                inviteCode: code, userId: principal.userId, registrationId: effects.makeID(), now: effects.now(), lease: lease
+            // An unknown code has no form to check: the store answers (and stores) not_found.
+            var answers = Answers()
+            if let team = try await teams.find(inviteCode: code),
+               let form = try await registrations.form(competitionId: team.competitionId)?.form {
+                answers = try form.validate(submission)
+            }
+            return try await teams.join(
+                inviteCode: code, userId: principal.userId, registrationId: effects.makeID(), answers: answers,
+                now: effects.now(), lease: lease
             )
         }
     }

@@ -12,7 +12,7 @@ public protocol TeamStore: Sendable {
     /// Adds `userId` to the live team with `inviteCode` unless it is full, closed, or they are
     /// already in a team of its competition; stores the outcome under `lease`.
     func join(
-        inviteCode: String, userId: UUID, registrationId: UUID, now: Date, lease: IdempotencyLease?
+        inviteCode: String, userId: UUID, registrationId: UUID, answers: Answers, now: Date, lease: IdempotencyLease?
     ) async throws -> TeamOutcome
     func find(id: UUID) async throws -> Team?
     /// The live (not cancelled) team with this invite code.
@@ -37,8 +37,11 @@ public struct NewTeam: Sendable, Equatable {
     public let registrationId: UUID
     public let name: String
     public let inviteCode: String
+    /// The captain's answers to the competition's registration form.
+    public let answers: Answers
 
-    public init(teamId: UUID, registrationId: UUID, name: String, inviteCode: String) {
+    public init(teamId: UUID, registrationId: UUID, name: String, inviteCode: String, answers: Answers = Answers()) {
+        self.answers = answers
         self.teamId = teamId
         self.registrationId = registrationId
         self.name = name

@@ -61,7 +61,7 @@ public struct SQLTeamStore: TeamStore {
             """).first() != nil else { return .refused(.nameTaken) }
         guard try await insertMember(
             registrationId: new.registrationId, teamId: new.teamId, userId: userId, competitionId: competitionId,
-            status: status, now: now, on: sql
+            status: status, answers: new.answers, now: now, on: sql
         ) else {
             try await sql.raw("DELETE FROM teams WHERE id = \(bind: new.teamId)").run()
             return .refused(.registration(.alreadyRegistered))
@@ -73,14 +73,14 @@ public struct SQLTeamStore: TeamStore {
     /// The member's registration, confirmed with its confirmation message when the team holds a
     /// seat; false when they already have an active registration in the competition.
     private static func insertMember(
-        registrationId: UUID, teamId: UUID, userId: UUID, competitionId: UUID, status: TeamStatus, now: Date,
+        registrationId: UUID, teamId: UUID, userId: UUID, competitionId: UUID, status: TeamStatus, answers: Answers, now: Date,
         on sql: any SQLDatabase
     ) async throws -> Bool {
         let registration: RegistrationStatus = status == .confirmed ? .confirmed : .waitlisted
         guard try await sql.raw("""
-            INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq, team_id)
+            INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq, team_id, answers)
             VALUES (\(bind: registrationId), \(bind: competitionId), \(bind: userId), \(bind: registration.rawValue), \(bind: now),
-                    NULL, \(bind: teamId))
+                    NULL, \(bind: teamId), \(bind: answers.canonicalJSON))
             ON CONFLICT (competition_id, user_id) WHERE status <> \(literal: RegistrationStatus.cancelled.rawValue) DO NOTHING
             RETURNING id
             """).first() != nil else { return false }
@@ -95,12 +95,12 @@ public struct SQLTeamStore: TeamStore {
     }
 
     public func join(
-        inviteCode: String, userId: UUID, registrationId: UUID, now: Date, lease: IdempotencyLease?
+        inviteCode: String, userId: UUID, registrationId: UUID, answers: Answers, now: Date, lease: IdempotencyLease?
     ) async throws -> TeamOutcome {
         let dbNow = context.flavor.now
         return try await context.transaction { sql in
             let outcome = try await Self.join(
-                inviteCode: inviteCode, userId: userId, registrationId: registrationId, now: now, dbNow: dbNow, on: sql
+                inviteCode: inviteCode, userId: userId, registrationId: registrationId, answers: answers, now: now, dbNow: dbNow, on: sql
             )
             if let lease {
                 try await SQLIdempotencyStore.complete(lease, with: try StoredOutcome(outcome), on: sql)
@@ -110,7 +110,7 @@ public struct SQLTeamStore: TeamStore {
     }
 
     private static func join(
-        inviteCode: String, userId: UUID, registrationId: UUID, now: Date, dbNow: String, on sql: any SQLDatabase
+        inviteCode: String, userId: UUID, registrationId: UUID, answers: Answers, now: Date, dbNow: String, on sql: any SQLDatabase
     ) async throws -> TeamOutcome {
         // The conditional update is the check: its row lock serialises joins of one team, and
         // it grows the team only below the competition's maximum and before the deadline.
@@ -128,7 +128,7 @@ public struct SQLTeamStore: TeamStore {
         }
         guard status != .cancelled, try await insertMember(
             registrationId: registrationId, teamId: target.id, userId: userId, competitionId: target.competitionId,
-            status: status, now: now, on: sql
+            status: status, answers: answers, now: now, on: sql
         ) else {
             try await sql.raw("UPDATE teams SET size = size - 1 WHERE id = \(bind: target.id)").run()
             return .refused(.registration(.alreadyRegistered))

@@ -211,4 +211,40 @@ import Testing
             #expect(try await server.mailCount(kind: "cancellation") == 2)
         }
     }
+
+    @Test(arguments: Backend.all)
+    func everyMemberAnswersTheRegistrationForm(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createTeamCompetition(by: organizer)
+            let formed = try await server.request(.PATCH, "/api/competitions/\(id)", token: organizer.token, json: [
+                "questions": [["id": "shirt", "label": "T-shirt", "type": "choice", "required": true, "options": ["S", "M"]]],
+                "rules": "Play fair.",
+            ])
+            #expect(formed.status == 200)
+            let captain = try await server.signup()
+            let bare = try await server.createTeam(captain, in: id, name: "Formal", key: "form-1")
+            #expect(bare.status == 400 && bare.code == "validation_failed")
+            let fields = Set((bare.json["errors"] as? [[String: String]] ?? []).compactMap { $0["field"] })
+            #expect(fields == ["answers.shirt", "acceptRules"])
+            let created = try await server.request(.POST, "/api/competitions/\(id)/teams", token: captain.token, json: [
+                "name": "Formal", "answers": ["shirt": "M"], "acceptRules": true,
+            ], headers: [("Idempotency-Key", "form-1")])
+            #expect(created.status == 201, "a refused form stored nothing under its key")
+            let member = try await server.signup()
+            let code = try #require(created.inviteCode)
+            let wrong = try await server.request(.POST, "/api/teams/join", token: member.token, json: [
+                "inviteCode": code, "answers": ["shirt": "XXL", "nope": 1], "acceptRules": true,
+            ])
+            #expect(wrong.status == 400 && wrong.code == "validation_failed")
+            #expect(try await server.memberCount(try #require(created.teamId)) == 1)
+            let joined = try await server.request(.POST, "/api/teams/join", token: member.token, json: [
+                "inviteCode": code, "answers": ["shirt": "S"], "acceptRules": true,
+            ])
+            #expect(joined.status == 200)
+            let registrants = try await server.request(.GET, "/api/competitions/\(id)/registrations", token: organizer.token).items
+            let shirts = registrants.compactMap { ($0["answers"] as? [String: String])?["shirt"] }.sorted()
+            #expect(shirts == ["M", "S"])
+        }
+    }
 }

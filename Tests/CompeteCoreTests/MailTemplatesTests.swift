@@ -24,8 +24,8 @@ import Testing
             try messages.reminder(context, lastHour: false), try messages.reminder(context, lastHour: true),
         ]
         #expect(Set(try MailTemplates.load().names) == [
-            "confirmation", "promotion", "cancellation", "reminder", "reminder-last-hour", "team-member-joined", "team-member-left",
-            "team-cancelled-incomplete",
+            "confirmation", "promotion", "cancellation", "reminder", "reminder-last-hour", "pending", "waitlisted", "declined",
+            "team-member-joined", "team-member-left", "team-cancelled-incomplete",
         ],
                 "a template without a message (or the reverse) is dead wording")
         for message in rendered {
