@@ -19,7 +19,7 @@ struct TeamController: RouteCollection {
     @Sendable func create(_ req: Request) async throws -> Response {
         let body = try APIJSON.decodeBody(CreateTeamRequest.self, from: req)
         let answer = try await services.teams.create(
-            try req.principal, competitionId: try req.uuidParameter("id"), name: body.name, submission: body.submission,
+            try req.principal, competitionId: try req.uuidParameter("id"), name: body.name, submission: body.form.submission,
             idempotency: try req.idempotencyCall()
         )
         return .team(answer, created: true)
@@ -28,7 +28,7 @@ struct TeamController: RouteCollection {
     @Sendable func join(_ req: Request) async throws -> Response {
         let body = try APIJSON.decodeBody(JoinTeamRequest.self, from: req)
         let answer = try await services.teams.join(
-            try req.principal, inviteCode: body.inviteCode, submission: body.submission, idempotency: try req.idempotencyCall()
+            try req.principal, inviteCode: body.inviteCode, submission: body.form.submission, idempotency: try req.idempotencyCall()
         )
         return .team(answer, created: false)
     }

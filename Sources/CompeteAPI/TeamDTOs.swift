@@ -1,22 +1,31 @@
 import CompeteCore
 import Foundation
 
-/// `{name, answers?, acceptRules?}`: the captain answers the registration form like anyone registering.
+/// `{name, answers?, acceptRules?}`: the captain answers the registration form like anyone
+/// registering (the form's part decodes as `RegisterRequest` does).
 struct CreateTeamRequest: Decodable {
     var name: String?
-    var answers: JSONValue?
-    var acceptRules: JSONValue?
+    var form: RegisterRequest
 
-    var submission: FormSubmission { FormSubmission(answers: answers, acceptRules: acceptRules) }
+    private enum CodingKeys: String, CodingKey { case name }
+
+    init(from decoder: any Decoder) throws {
+        name = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .name)
+        form = try RegisterRequest(from: decoder)
+    }
 }
 
 /// `{inviteCode, answers?, acceptRules?}`: each member answers the form when joining.
 struct JoinTeamRequest: Decodable {
     var inviteCode: String?
-    var answers: JSONValue?
-    var acceptRules: JSONValue?
+    var form: RegisterRequest
 
-    var submission: FormSubmission { FormSubmission(answers: answers, acceptRules: acceptRules) }
+    private enum CodingKeys: String, CodingKey { case inviteCode }
+
+    init(from decoder: any Decoder) throws {
+        inviteCode = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .inviteCode)
+        form = try RegisterRequest(from: decoder)
+    }
 }
 
 struct CaptainRequest: Decodable {
