@@ -67,6 +67,10 @@ public struct SQLTeamStore: TeamStore {
             return .refused(.registration(.alreadyRegistered))
         }
         guard let team = try await TeamRows.find(id: new.teamId, on: sql) else { throw DomainError.notFound }
+        try await Outbox.publish(.team(
+            .teamCreated, teamId: team.id, competitionId: competitionId, userId: userId, registrationId: new.registrationId,
+            status: status, position: team.position, at: now
+        ), now: now, on: sql)
         return status == .confirmed ? .team(team) : .waitlisted(team)
     }
 
@@ -139,6 +143,10 @@ public struct SQLTeamStore: TeamStore {
             id: UUID(), now: now, on: sql
         )
         guard let team = try await TeamRows.find(id: target.id, on: sql) else { throw DomainError.notFound }
+        try await Outbox.publish(.team(
+            .teamMemberJoined, teamId: team.id, competitionId: team.competitionId, userId: userId, registrationId: registrationId,
+            status: status, position: team.position, at: now
+        ), now: now, on: sql)
         return .team(team)
     }
 
@@ -212,6 +220,10 @@ public struct SQLTeamStore: TeamStore {
             RETURNING id
             """).first(decodingColumn: "id", as: UUID.self) else { throw DomainError.notAMember }
         try await sql.raw("UPDATE teams SET size = size - 1 WHERE id = \(bind: team.id)").run()
+        try await Outbox.publish(.team(
+            .teamMemberLeft, teamId: team.id, competitionId: team.competitionId, userId: userId, registrationId: registrationId,
+            status: team.status, at: now
+        ), now: now, on: sql)
         if userId != team.captainId {
             try await Outbox.enqueue(
                 .teamMemberLeft,
@@ -237,6 +249,8 @@ public struct SQLTeamStore: TeamStore {
             WHERE id = \(bind: team.id) AND status = \(bind: team.status.rawValue)
             RETURNING id
             """).first() != nil else { return false }
+        try await Outbox.publish(.team(.teamCancelled, teamId: team.id, competitionId: team.competitionId, status: .cancelled, at: now),
+                                 now: now, on: sql)
         let members = try await sql.raw("""
             UPDATE registrations SET status = \(bind: RegistrationStatus.cancelled.rawValue), cancelled_at = \(bind: now)
             WHERE team_id = \(bind: team.id) AND status <> \(bind: RegistrationStatus.cancelled.rawValue)

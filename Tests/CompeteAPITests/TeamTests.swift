@@ -247,4 +247,32 @@ import Testing
             #expect(shirts == ["M", "S"])
         }
     }
+
+    @Test(arguments: Backend.all)
+    func teamChangesEmitWebhookEventsInTheirTransactions(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createTeamCompetition(by: organizer)
+            let hook = try await server.request(.POST, "/api/webhooks", token: organizer.token, json: [
+                "url": "http://127.0.0.1:9/hook", "events": ["team.created", "team.member_joined", "team.member_left", "team.cancelled"],
+            ])
+            #expect(hook.status == 201)
+            let captain = try await server.signup()
+            let created = try await server.createTeam(captain, in: id, name: "Hooked")
+            let teamId = try #require(created.teamId)
+            let member = try await server.signup()
+            #expect(try await server.joinTeam(member, code: try #require(created.inviteCode)).status == 200)
+            #expect(try await server.joinTeam(member, code: try #require(created.inviteCode)).code == "already_registered")
+            #expect(try await server.leaveTeam(member, teamId: teamId).status == 200)
+            #expect(try await server.request(.DELETE, "/api/teams/\(teamId)", token: captain.token).status == 200)
+            for type in ["team.created", "team.member_joined", "team.member_left", "team.cancelled"] {
+                #expect(try await server.count("SELECT COUNT(*) AS n FROM webhook_events WHERE type = \(bind: type)") == 1, "\(type)")
+            }
+            let body = try await server.sql.raw("""
+                SELECT body FROM webhook_events WHERE type = 'team.member_joined'
+                """).first(decodingColumn: "body", as: String.self) ?? ""
+            #expect(body.contains("\"teamId\":\"\(teamId)\"") && body.contains("\"userId\":\"\(member.id)\""))
+            #expect(try await server.count("SELECT COUNT(*) AS n FROM webhook_deliveries") == 4)
+        }
+    }
 }
