@@ -6,6 +6,7 @@ public struct APIServices: Sendable {
     public let auth: AuthService
     public let competitions: CompetitionService
     public let registrations: RegistrationService
+    public let teams: TeamService
     public let idempotency: IdempotencyService
     public let mailbox: MailboxService
     /// Reminders on or off, signed in or through an email's unsubscribe link.
@@ -23,7 +24,7 @@ public struct APIServices: Sendable {
     public let corsOrigin: String
 
     public init(
-        auth: AuthService, competitions: CompetitionService, registrations: RegistrationService,
+        auth: AuthService, competitions: CompetitionService, registrations: RegistrationService, teams: TeamService,
         idempotency: IdempotencyService, mailbox: MailboxService, webhooks: WebhookService, tokens: TokenService, effects: Effects, reads: ReadCache, health: HealthCheck,
         publicWebURL: String, metrics: MetricsEndpoint, corsOrigin: String, mailPreferences: MailPreferencesService
     ) {
@@ -31,6 +32,7 @@ public struct APIServices: Sendable {
         self.auth = auth
         self.competitions = competitions
         self.registrations = registrations
+        self.teams = teams
         self.idempotency = idempotency
         self.mailbox = mailbox
         self.webhooks = webhooks
@@ -65,6 +67,7 @@ public func registerAPI(on app: Application, services: APIServices) throws {
     try api.register(collection: AuthController(services: services))
     try api.register(collection: CompetitionController(services: services))
     try api.register(collection: RegistrationController(services: services))
+    try api.register(collection: TeamController(services: services))
     try api.register(collection: MailboxController(services: services))
     try api.register(collection: MailPreferencesController(services: services))
     try api.register(collection: WebhookController(services: services))

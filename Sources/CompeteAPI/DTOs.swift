@@ -30,10 +30,12 @@ struct CompetitionRequest: Decodable {
     var timezone: String?
     /// nil: absent (unchanged); `.some(nil)`: `null`, no opening time.
     var opensAt: Date??
+    /// nil: absent (unchanged); `.some(nil)`: `null`, individuals.
+    var teamSize: TeamSize??
 
     private enum CodingKeys: String, CodingKey {
         case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, questions, rules, requiresApproval
-        case timezone, opensAt
+        case timezone, opensAt, teamSize
     }
 
     init(from decoder: any Decoder) throws {
@@ -53,14 +55,25 @@ struct CompetitionRequest: Decodable {
         if container.contains(.opensAt) {
             opensAt = .some(try container.decodeNil(forKey: .opensAt) ? nil : try container.decode(Date.self, forKey: .opensAt))
         }
+        if container.contains(.teamSize) {
+            teamSize = .some(try container.decodeNil(forKey: .teamSize) ? nil : try container.decode(TeamSizeRequest.self, forKey: .teamSize).size)
+        }
     }
 
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
                          regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
                          questions: questions, rules: rules, requiresApproval: requiresApproval,
-                         timeZone: timezone, opensAt: opensAt)
+                         timeZone: timezone, opensAt: opensAt, teamSize: teamSize)
     }
+}
+
+/// `{min, max}` with whole numbers, both required.
+struct TeamSizeRequest: Decodable {
+    let min: WholeNumber
+    let max: WholeNumber
+
+    var size: TeamSize { TeamSize(min: min.value, max: max.value) }
 }
 
 /// An integer field that reports fractions and absurd magnitudes (`1.5`, `1e30`) against its
@@ -122,6 +135,7 @@ struct CompetitionResponse: Encodable {
     let requiresApproval: Bool
     let timezone: String
     let opensAt: Nullable<Date>
+    let teamSize: Nullable<TeamSize>
 
     init(_ c: Competition, now: Date) {
         id = c.id.wire
@@ -144,6 +158,7 @@ struct CompetitionResponse: Encodable {
         requiresApproval = c.form.requiresApproval
         timezone = c.timeZone.identifier
         opensAt = Nullable(c.opensAt)
+        teamSize = Nullable(c.teamSize)
     }
 }
 
@@ -210,6 +225,10 @@ struct MyRegistrationResponse: Encodable {
     let answers: [String: AnswerValue]
     /// The organizer's reason, for a declined registration that has one.
     let declineReason: String?
+    /// In a team competition, the member's team.
+    let team: TeamSummary?
+
+    struct TeamSummary: Encodable { let id: String; let name: String }
 
     init(_ r: ParticipantRegistration) {
         registrationId = r.registrationId.wire
@@ -218,6 +237,7 @@ struct MyRegistrationResponse: Encodable {
         registeredAt = r.registeredAt
         answers = r.answers.values
         declineReason = r.declineReason
+        team = r.team.map { TeamSummary(id: $0.id.wire, name: $0.name) }
         competition = CompetitionSummary(id: r.competitionId.wire, title: r.competitionTitle,
                                          regDeadline: r.regDeadline, startDate: r.startDate)
     }
@@ -234,6 +254,9 @@ struct RegistrantResponse: Encodable {
     let deliveryFailed: Bool
     let answers: [String: AnswerValue]
     let declineReason: String?
+    /// In a team competition: the member's team and whether they captain it.
+    let team: MyRegistrationResponse.TeamSummary?
+    let captain: Bool?
 
     init(_ r: Registrant) {
         deliveryFailed = r.deliveryFailed
@@ -243,6 +266,8 @@ struct RegistrantResponse: Encodable {
         user = Person(id: r.userId.wire, name: r.name, email: r.email)
         answers = r.answers.values
         declineReason = r.declineReason
+        team = r.team.map { MyRegistrationResponse.TeamSummary(id: $0.id.wire, name: $0.name) }
+        captain = r.team == nil ? nil : r.captain
     }
 }
 

@@ -25,6 +25,16 @@ extension Response {
         return response.markedReplayed(answer.replayed)
     }
 
+    /// Creating a team: 201 with a seat, 202 on the waitlist; joining: 200. A refusal is its problem.
+    static func team(_ answer: Idempotent<TeamOutcome>, created: Bool) -> Response {
+        let response: Response = switch answer.outcome {
+        case .team(let team): .json(TeamResponse(team), status: created ? .created : .ok)
+        case .waitlisted(let team): .json(TeamResponse(team), status: .accepted)
+        case .refused(let reason): Problem(reason.error).response()
+        }
+        return response.markedReplayed(answer.replayed)
+    }
+
     private func markedReplayed(_ replayed: Bool) -> Response {
         if replayed { headers.replaceOrAdd(name: "Idempotent-Replayed", value: "true") }
         return self

@@ -78,6 +78,22 @@ extension Problem {
         case .notRegistered:
             self.init(status: .notFound, code: "not_registered", title: "Not registered",
                       detail: "You have no active registration for this competition.")
+        case .teamRequired:
+            self.init(status: .conflict, code: "team_required", title: "Team required",
+                      detail: "This competition is entered by teams: create a team or join one with its invite code.")
+        case .notTeamCompetition:
+            self.init(status: .conflict, code: "not_a_team_competition", title: "Not a team competition",
+                      detail: "This competition is entered by individuals; register instead.")
+        case .teamNameTaken:
+            self.init(status: .conflict, code: "team_name_taken", title: "Team name taken",
+                      detail: "Another team of this competition already has this name.")
+        case .teamFull:
+            self.init(status: .conflict, code: "team_full", title: "Team full", detail: "This team has no room for another member.")
+        case .captainMustTransfer:
+            self.init(status: .conflict, code: "captain_must_transfer", title: "Captain must hand over",
+                      detail: "Hand the captaincy to another member before leaving, or disband the team.")
+        case .notAMember:
+            self.init(status: .conflict, code: "not_a_member", title: "Not a member", detail: "That user is not a member of this team.")
         case .capacityBelowRegistered(let registered):
             self.init(status: .conflict, code: "capacity_below_registered", title: "Capacity too low",
                       detail: "Capacity cannot be lower than the \(registered) seats already taken.")

@@ -6,6 +6,8 @@ import Vapor
 /// memory.
 public enum RegistrantsCSV {
     static let header = "registrationId,status,registeredAt,userId,name,email"
+    /// A team competition's export adds the member's team and whether they captain it.
+    static let teamColumns = ["team", "captain"]
 
     public static func response(competition: Competition, pages: AsyncThrowingStream<[Registrant], any Error>) -> Response {
         var headers = HTTPHeaders()
@@ -16,12 +18,14 @@ public enum RegistrantsCSV {
         )
         let body = Response.Body(asyncStream: { writer in
             do {
-                // One column per question, in the form's order, headed by its id.
+                // One column per question, in the form's order, headed by its id; a team
+                // competition's member rows also carry their team and captain flag.
                 let questions = competition.form.questions
-                let titles = [header] + questions.map { cell($0.id) }
+                let teams = competition.teamSize != nil
+                let titles = [header] + (teams ? teamColumns : []) + questions.map { cell($0.id) }
                 try await writer.write(.buffer(ByteBuffer(string: titles.joined(separator: ",") + "\r\n")))
                 for try await page in pages {
-                    try await writer.write(.buffer(ByteBuffer(string: page.map { line($0, questions: questions) }.joined())))
+                    try await writer.write(.buffer(ByteBuffer(string: page.map { line($0, questions: questions, teams: teams) }.joined())))
                 }
                 try await writer.write(.end)
             } catch {
@@ -33,11 +37,12 @@ public enum RegistrantsCSV {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    static func line(_ r: Registrant, questions: [Question]) -> String {
-        ([
+    static func line(_ r: Registrant, questions: [Question], teams: Bool = false) -> String {
+        let team = teams ? [r.team?.name ?? "", r.captain ? "true" : "false"] : []
+        return ([
             r.registrationId.wire, r.status.rawValue,
             r.registeredAt.formatted(.iso8601), r.userId.wire, r.name, r.email,
-        ] + questions.map { r.answers[$0.id]?.text ?? "" }).map(cell).joined(separator: ",") + "\r\n"
+        ] + team + questions.map { r.answers[$0.id]?.text ?? "" }).map(cell).joined(separator: ",") + "\r\n"
     }
 
     /// Quotes when needed, and defuses cells a spreadsheet would run as a formula.

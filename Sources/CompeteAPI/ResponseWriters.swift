@@ -23,6 +23,13 @@ extension CompetitionResponse: JSONWritable {
         json.raw(","); json.key("startDate"); json.date(startDate)
         json.raw(","); json.key("status"); json.string(status.rawValue)
         json.raw(","); json.key("tags"); json.strings(tags)
+        json.raw(","); json.key("teamSize")
+        if let size = teamSize.value {
+            json.raw("{"); json.key("max"); json.int(size.max)
+            json.raw(","); json.key("min"); json.int(size.min); json.raw("}")
+        } else {
+            json.raw("null")
+        }
         json.raw(","); json.key("timezone"); json.string(timezone)
         json.raw(","); json.key("title"); json.string(title)
         json.raw(","); json.key("updatedAt"); json.date(updatedAt)

@@ -23,14 +23,21 @@ enum DemoData {
         ("Oscar Organizer", "org2@compete.com", .organizer),
     ] + (1...5).map { ("Demo User \($0)", "user\($0)@compete.com", .participant) }
 
-    /// Design Showdown happens in Berlin, so its pages and messages show Berlin's clock.
-    static let competitions: [(title: String, capacity: Int, organizer: String, tags: [String], description: String, timeZone: String)] = [
-        ("Local Marathon 5K", 100, "org1@compete.com", ["running", "outdoor"], "A friendly 5 km run through the city park.", "UTC"),
-        ("Code Challenge 2026", 50, "org1@compete.com", ["coding", "online"], "Solve algorithmic puzzles against the clock.", "UTC"),
-        ("Design Showdown", 20, "org2@compete.com", ["design", "creative"], "Design a poster on a theme revealed at the start.", "Europe/Berlin"),
-        ("Gaming Tournament", 500, "org2@compete.com", ["gaming", "esports"], "Single-elimination bracket, best of three.", "UTC"),
-        ("Photography Contest", 30, "org1@compete.com", ["photography", "creative"], "One photo, one theme, one week.", "UTC"),
+    /// Design Showdown happens in Berlin, so its pages and messages show Berlin's clock; the
+    /// Gaming Tournament is entered by teams of 2–5.
+    static let competitions: [(
+        title: String, capacity: Int, organizer: String, tags: [String], description: String, timeZone: String, teamSize: TeamSize?
+    )] = [
+        ("Local Marathon 5K", 100, "org1@compete.com", ["running", "outdoor"], "A friendly 5 km run through the city park.", "UTC", nil),
+        ("Code Challenge 2026", 50, "org1@compete.com", ["coding", "online"], "Solve algorithmic puzzles against the clock.", "UTC", nil),
+        ("Design Showdown", 20, "org2@compete.com", ["design", "creative"], "Design a poster on a theme revealed at the start.", "Europe/Berlin", nil),
+        ("Gaming Tournament", 500, "org2@compete.com", ["gaming", "esports"], "Single-elimination bracket, best of three.", "UTC",
+         TeamSize(min: 2, max: 5)),
+        ("Photography Contest", 30, "org1@compete.com", ["photography", "creative"], "One photo, one theme, one week.", "UTC", nil),
     ]
+
+    /// The demo team of the team competition: its captain, then its other members.
+    static let team = (competition: "Gaming Tournament", name: "Demo Squad", members: ["user4@compete.com", "user5@compete.com"])
 
     /// The Code Challenge shows a registration form: a school email proves eligibility, a
     /// T-shirt size, and rules to accept.
@@ -53,7 +60,8 @@ enum DemoData {
     )
 
     static func seed(
-        auth: AuthService, competitions service: CompetitionService, users store: any UserStore, password: String, now: Date, logger: Logger
+        auth: AuthService, competitions service: CompetitionService, teams: TeamService, users store: any UserStore, password: String,
+        now: Date, logger: Logger
     ) async throws {
         var created = 0
         for demo in users {
@@ -70,13 +78,31 @@ enum DemoData {
             let existing = try await service.mine(principal, CompetitionQuery(search: demo.title, limit: 100))
             guard !existing.items.contains(where: { $0.title == demo.title }) else { continue }
             let form = demo.title == "Code Challenge 2026" ? codeChallengeForm : nil
-            _ = try await service.create(by: principal, CompetitionDraft(
+            let competition = try await service.create(by: principal, CompetitionDraft(
                 title: demo.title, description: demo.description, tags: demo.tags, capacity: demo.capacity,
                 regDeadline: now.addingTimeInterval(7 * 86400), startDate: now.addingTimeInterval(8 * 86400),
-                questions: form?.questions, rules: form.map { .some($0.rules) }, timeZone: demo.timeZone
-            ))
+                questions: form?.questions, rules: form.map { .some($0.rules) }, timeZone: demo.timeZone, teamSize: .some(demo.teamSize)
+            )).outcome.value
             created += 1
+            if demo.title == team.competition {
+                try await seedTeam(in: competition.id, teams: teams, users: store)
+            }
         }
         logger.info("demo data ready", metadata: ["created": "\(created)"])
+    }
+
+    /// The demo team, made with its competition (so once): the captain creates it, the others join.
+    private static func seedTeam(in competitionId: UUID, teams: TeamService, users store: any UserStore) async throws {
+        var code: String?
+        for email in team.members {
+            guard let user = try await store.credentials(email: email)?.user else { continue }
+            let principal = Principal(userId: user.id, role: user.role)
+            let answer = if let code {
+                try await teams.join(principal, inviteCode: code)
+            } else {
+                try await teams.create(principal, competitionId: competitionId, name: team.name)
+            }
+            if case .team(let made) = answer.outcome { code = made.inviteCode }
+        }
     }
 }

@@ -24,9 +24,12 @@ extension MiniCompete {
         }
         if roles.contains(.scheduler) {
             let scheduler = self.scheduler
+            let teams = services.teams
             ordered.append(background("reminder scheduler", every: .milliseconds(Int(config.reminderInterval * 1000))) {
                 let scheduled = try await scheduler.tick()
                 if scheduled > 0 { logger.info("reminders scheduled", metadata: ["count": "\(scheduled)"]) }
+                let cancelled = try await teams.sweepDeadlines()
+                if cancelled > 0 { logger.info("incomplete teams cancelled at the deadline", metadata: ["count": "\(cancelled)"]) }
                 return false
             })
         }

@@ -80,6 +80,10 @@ public struct MiniCompete: Sendable {
             registrations: SQLRegistrationStore(context: context), idempotency: idempotency, effects: effects,
             limiter: limiter, observe: DomainMetrics.registration
         )
+        let teams = TeamService(
+            teams: SQLTeamStore(context: context), registrations: SQLRegistrationStore(context: context), idempotency: idempotency,
+            effects: effects
+        )
         let mailbox = SQLMailbox(context: context)
         let queue: any JobQueue = redis.map {
             RedisJobQueue(redis: $0, ledger: SQLJobLedger(context: context), prefix: config.redisNamespace.jobs,
@@ -106,7 +110,7 @@ public struct MiniCompete: Sendable {
         let links = MessageLinks(apiBase: config.messageLinks.apiBase, webBase: config.messageLinks.webBase,
                                  unsubscribeToken: { unsubscribe.token(for: $0) })
         let services = APIServices(
-            auth: auth, competitions: competitions, registrations: registrations, idempotency: idempotency,
+            auth: auth, competitions: competitions, registrations: registrations, teams: teams, idempotency: idempotency,
             mailbox: MailboxService(reader: mailbox), webhooks: webhooks, tokens: tokens, effects: effects,
             reads: ReadCache(version: context.catalogVersion, ttl: config.readCacheTTL, now: effects.now), health: health,
             publicWebURL: config.messageLinks.webBase,
@@ -134,7 +138,7 @@ public struct MiniCompete: Sendable {
             effects: effects,
             seeder: {
                 try await DemoData.seed(
-                    auth: auth, competitions: competitions, users: users, password: try DemoData.password(for: config),
+                    auth: auth, competitions: competitions, teams: teams, users: users, password: try DemoData.password(for: config),
                     now: effects.now(), logger: logger
                 )
             },

@@ -29,13 +29,15 @@ public struct Competition: Sendable, Equatable, Codable {
     public var timeZone: TimeZoneName
     /// When registration opens; nil: open from publication.
     public var opensAt: Date?
+    /// Entered by teams of this size; nil: by individuals.
+    public var teamSize: TeamSize?
 
     public init(
         id: UUID, title: String, description: String, tags: [String], capacity: Int,
         registeredCount: Int, waitlistCapacity: Int, waitlistCount: Int, regDeadline: Date,
         startDate: Date, organizerId: UUID, organizerName: String, createdAt: Date, updatedAt: Date,
         form: RegistrationForm = RegistrationForm(), pendingCount: Int = 0,
-        timeZone: TimeZoneName = .utc, opensAt: Date? = nil
+        timeZone: TimeZoneName = .utc, opensAt: Date? = nil, teamSize: TeamSize? = nil
     ) {
         self.id = id
         self.title = title
@@ -55,6 +57,7 @@ public struct Competition: Sendable, Equatable, Codable {
         self.pendingCount = pendingCount
         self.timeZone = timeZone
         self.opensAt = opensAt
+        self.teamSize = teamSize
     }
 
     public var seatsLeft: Int { max(0, capacity - registeredCount) }
@@ -82,7 +85,8 @@ extension Competition {
             organizerId: try c.decode(UUID.self, forKey: .organizerId), organizerName: try c.decode(String.self, forKey: .organizerName),
             createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt),
             timeZone: try c.decodeIfPresent(TimeZoneName.self, forKey: .timeZone) ?? .utc,
-            opensAt: try c.decodeIfPresent(Date.self, forKey: .opensAt)
+            opensAt: try c.decodeIfPresent(Date.self, forKey: .opensAt),
+            teamSize: try c.decodeIfPresent(TeamSize.self, forKey: .teamSize)
         )
     }
 }

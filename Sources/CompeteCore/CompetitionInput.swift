@@ -18,12 +18,14 @@ public struct CompetitionDraft: Sendable {
     public var timeZone: String?
     /// nil: unchanged; `.some(nil)`: no opening time (sent as JSON `null`).
     public var opensAt: Date??
+    /// nil: unchanged; `.some(nil)`: individuals (JSON `null`).
+    public var teamSize: TeamSize??
 
     public init(
         title: String? = nil, description: String? = nil, tags: [String]? = nil, capacity: Int? = nil,
         regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil,
         questions: JSONValue? = nil, rules: String?? = nil, requiresApproval: Bool? = nil,
-        timeZone: String? = nil, opensAt: Date?? = nil
+        timeZone: String? = nil, opensAt: Date?? = nil, teamSize: TeamSize?? = nil
     ) {
         self.title = title
         self.description = description
@@ -37,6 +39,7 @@ public struct CompetitionDraft: Sendable {
         self.requiresApproval = requiresApproval
         self.timeZone = timeZone
         self.opensAt = opensAt
+        self.teamSize = teamSize
     }
 }
 
@@ -54,6 +57,8 @@ public struct CompetitionContent: Sendable, Equatable {
     public var timeZone: TimeZoneName = .utc
     /// Must be before `regDeadline`; may be in the past (registration is then simply open).
     public var opensAt: Date?
+    /// nil: entered by individuals.
+    public var teamSize: TeamSize?
 
     public static let maxTitle = 200
     public static let maxDescription = 10_000
@@ -70,7 +75,7 @@ public struct CompetitionContent: Sendable, Equatable {
             title: draft.title ?? "", description: draft.description ?? "", tags: draft.tags ?? [],
             capacity: draft.capacity ?? 0, regDeadline: draft.regDeadline ?? now,
             startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0,
-            opensAt: draft.opensAt ?? nil
+            opensAt: draft.opensAt ?? nil, teamSize: draft.teamSize ?? nil
         )
         errors += content.form.apply(draft)
         content.timeZone = Self.timeZone(draft.timeZone, errors: &errors) ?? .utc
@@ -94,6 +99,7 @@ public struct CompetitionContent: Sendable, Equatable {
         if let startDate = patch.startDate { next.startDate = startDate }
         if let waitlistCapacity = patch.waitlistCapacity { next.waitlistCapacity = waitlistCapacity }
         if let opensAt = patch.opensAt { next.opensAt = opensAt }
+        if let teamSize = patch.teamSize { next.teamSize = teamSize }
         var errors = next.form.apply(patch)
         if let zone = Self.timeZone(patch.timeZone, errors: &errors) { next.timeZone = zone }
         return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil, with: errors)
@@ -156,6 +162,9 @@ public struct CompetitionContent: Sendable, Equatable {
         if let opensAt, opensAt >= regDeadline {
             errors.append(FieldError("opensAt", "must be before regDeadline"))
         }
+        if let teamSize, !teamSize.isValid {
+            errors.append(FieldError("teamSize", TeamSize.requirement))
+        }
         return errors
     }
 }
@@ -165,7 +174,7 @@ extension Competition {
         CompetitionContent(
             title: title, description: description, tags: tags, capacity: capacity,
             regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity, form: form,
-            timeZone: timeZone, opensAt: opensAt
+            timeZone: timeZone, opensAt: opensAt, teamSize: teamSize
         )
     }
 }

@@ -85,6 +85,11 @@ public struct CompetitionService: Sendable {
                 throw DomainError.invalid(
                     "waitlistCapacity", "must not be lower than the \(current.waitlistCount) participants already waiting")
             }
+            // Who enters (individuals or teams) is fixed once anyone has: their places count
+            // one or the other, never both.
+            if (content.teamSize == nil) != (current.teamSize == nil), current.registeredCount + current.waitlistCount > 0 {
+                throw DomainError.invalid("teamSize", "cannot switch between individuals and teams once anyone has registered")
+            }
             return content
         }
         guard let updated else { throw DomainError.notFound }

@@ -27,6 +27,15 @@ public enum DomainError: Error, Sendable, Equatable {
     /// Registration opens at `opensAt` (said in the competition's `timeZone` too).
     case registrationNotOpen(opensAt: Date, timeZone: TimeZoneName)
     case notRegistered
+    /// A team competition: enter it by creating or joining a team.
+    case teamRequired
+    /// Teams are for team competitions only.
+    case notTeamCompetition
+    case teamNameTaken
+    case teamFull
+    /// The captain must hand over the captaincy before leaving a team with other members.
+    case captainMustTransfer
+    case notAMember
     case capacityBelowRegistered(registered: Int)
     /// A change to the questions would invalidate answers already given (the reason says which).
     case questionsLocked(String)

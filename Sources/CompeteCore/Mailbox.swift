@@ -6,6 +6,9 @@ public struct MailMessage: Sendable, Equatable {
     /// Adding a kind is adding a case here and its template pair in CompeteJobs' `MailTemplates`.
     public enum Kind: String, Sendable, Codable {
         case confirmation, cancellation, promotion, reminder, pending, waitlisted, declined
+        case teamMemberJoined = "team_member_joined"
+        case teamMemberLeft = "team_member_left"
+        case teamCancelled = "team_cancelled"
     }
 
     public let kind: Kind

@@ -43,6 +43,8 @@ public enum RegistrationRejection: Error, Sendable, Equatable {
     /// Registration opens at `opensAt`; `timeZone` is the competition's, to say it locally.
     case notOpen(opensAt: Date, timeZone: TimeZoneName)
     case full
+    /// A team competition: individuals cannot register.
+    case teamRequired
 
     public var error: DomainError {
         switch self {
@@ -51,6 +53,7 @@ public enum RegistrationRejection: Error, Sendable, Equatable {
         case .closed: .registrationClosed
         case .notOpen(let opensAt, let timeZone): .registrationNotOpen(opensAt: opensAt, timeZone: timeZone)
         case .full: .competitionFull
+        case .teamRequired: .teamRequired
         }
     }
 }
@@ -59,7 +62,7 @@ extension RegistrationRejection: Codable {
     // Stored under idempotency keys: the plain reasons stay the strings they always were
     // (`"closed"`), so outcomes stored before `notOpen` existed still replay; `notOpen` is an
     // object carrying what its answer says.
-    private enum Plain: String, Codable { case notFound, alreadyRegistered, closed, full }
+    private enum Plain: String, Codable { case notFound, alreadyRegistered, closed, full, teamRequired }
     private enum NotOpenKeys: String, CodingKey { case notOpen, opensAt, timeZone }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +72,7 @@ extension RegistrationRejection: Codable {
             case .alreadyRegistered: .alreadyRegistered
             case .closed: .closed
             case .full: .full
+            case .teamRequired: .teamRequired
             }
             return
         }
@@ -86,6 +90,7 @@ extension RegistrationRejection: Codable {
         case .alreadyRegistered: plain = .alreadyRegistered
         case .closed: plain = .closed
         case .full: plain = .full
+        case .teamRequired: plain = .teamRequired
         case .notOpen(let opensAt, let timeZone):
             var outer = encoder.container(keyedBy: NotOpenKeys.self)
             var fields = outer.nestedContainer(keyedBy: NotOpenKeys.self, forKey: .notOpen)
@@ -144,11 +149,13 @@ public struct ParticipantRegistration: Sendable, Equatable {
     public let declineReason: String?
     /// The competition's, for showing its times.
     public let timeZone: TimeZoneName
+    /// The team it is part of, in a team competition.
+    public let team: TeamReference?
 
     public init(
         registrationId: UUID, status: RegistrationStatus, position: Int? = nil, registeredAt: Date, competitionId: UUID,
         competitionTitle: String, regDeadline: Date, startDate: Date, answers: Answers = Answers(), declineReason: String? = nil,
-        timeZone: TimeZoneName = .utc
+        timeZone: TimeZoneName = .utc, team: TeamReference? = nil
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -161,6 +168,18 @@ public struct ParticipantRegistration: Sendable, Equatable {
         self.answers = answers
         self.declineReason = declineReason
         self.timeZone = timeZone
+        self.team = team
+    }
+}
+
+/// A team by id and name, where a registration mentions it.
+public struct TeamReference: Sendable, Equatable {
+    public let id: UUID
+    public let name: String
+
+    public init(id: UUID, name: String) {
+        self.id = id
+        self.name = name
     }
 }
 
@@ -176,10 +195,14 @@ public struct Registrant: Sendable, Equatable {
     public let deliveryFailed: Bool
     public let answers: Answers
     public let declineReason: String?
+    /// The member's team, in a team competition, and whether they captain it.
+    public let team: TeamReference?
+    public let captain: Bool
 
     public init(
         registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String,
-        deliveryFailed: Bool = false, answers: Answers = Answers(), declineReason: String? = nil
+        deliveryFailed: Bool = false, answers: Answers = Answers(), declineReason: String? = nil, team: TeamReference? = nil,
+        captain: Bool = false
     ) {
         self.deliveryFailed = deliveryFailed
         self.registrationId = registrationId
@@ -190,6 +213,8 @@ public struct Registrant: Sendable, Equatable {
         self.email = email
         self.answers = answers
         self.declineReason = declineReason
+        self.team = team
+        self.captain = captain
     }
 }
 

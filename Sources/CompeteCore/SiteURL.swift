@@ -10,6 +10,9 @@ public enum SiteURL: Sendable, Equatable {
     case login
     case competition(UUID)
     case myRegistrations
+    case team(UUID)
+    /// The invite link: shows the team and lets the visitor join it.
+    case joinTeam(code: String)
     case mailbox
     case organizerDashboard
     case organizerCompetitions
@@ -35,6 +38,8 @@ public enum SiteURL: Sendable, Equatable {
         case .login: "/login"
         case .competition(let id): "/competitions/\(Self.segment(id))"
         case .myRegistrations: "/me/registrations"
+        case .team(let id): "/teams/\(Self.segment(id))"
+        case .joinTeam(let code): "/join/\(code)"
         case .mailbox: "/me/mailbox"
         case .organizerDashboard: "/organizer"
         case .organizerCompetitions: "/organizer/competitions"

@@ -68,6 +68,18 @@ public struct WebhookEvent: Sendable, Equatable {
         ), occurredAt: now)
     }
 
+    /// A team's event: the team, the member it is about (the captain for `team.created`, none
+    /// for `team.cancelled`) and the team's status (with its waitlist place, if any).
+    public static func team(
+        _ type: WebhookEventType, teamId: UUID, competitionId: UUID, userId: UUID? = nil, registrationId: UUID? = nil,
+        status: TeamStatus, position: Int? = nil, at now: Date
+    ) -> WebhookEvent {
+        WebhookEvent(type: type, data: WebhookEventData(
+            competitionId: competitionId, registrationId: registrationId, userId: userId, teamId: teamId,
+            status: status.rawValue, position: position
+        ), occurredAt: now)
+    }
+
     /// The last seat of a competition was just taken.
     public static func competitionFull(_ competitionId: UUID, at now: Date) -> WebhookEvent {
         WebhookEvent(type: .competitionFull, data: WebhookEventData(competitionId: competitionId, status: "full"), occurredAt: now)

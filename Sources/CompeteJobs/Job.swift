@@ -12,6 +12,11 @@ public enum JobType: String, Sendable, CaseIterable {
     case registrationWaitlisted = "registration:waitlisted"
     case registrationDeclined = "registration:declined"
     case reminderNotify = "reminder:notify"
+    /// To the captain: the payload's registration is the member who joined or left.
+    case teamMemberJoined = "team:member_joined"
+    case teamMemberLeft = "team:member_left"
+    /// To a member: their team was still below the minimum size at the deadline.
+    case teamCancelledIncomplete = "team:cancelled_incomplete"
 }
 
 /// A claimed job. `attempts` counts this attempt; `claimToken` proves the claim, so a worker whose

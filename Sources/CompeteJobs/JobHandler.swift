@@ -47,6 +47,16 @@ public struct JobHandler: Sendable {
                 // nothing to remind of.
                 guard context.status == .confirmed, context.startDate > now, context.remindersEnabled else { return }
                 message = try messages.reminder(context, lastHour: payload.reminder == "1h")
+            case .teamMemberJoined, .teamMemberLeft:
+                guard let team = context.team else {
+                    throw PermanentJobFailure("registration \(payload.registrationId) belongs to no team")
+                }
+                message = try messages.teamNotice(type == .teamMemberJoined ? .teamMemberJoined : .teamMemberLeft, context, team: team)
+            case .teamCancelledIncomplete:
+                guard let team = context.team else {
+                    throw PermanentJobFailure("registration \(payload.registrationId) belongs to no team")
+                }
+                message = try messages.incompleteTeamCancelled(context, team: team)
             }
         } catch let error as MailTemplates.Invalid {
             throw PermanentJobFailure("\(error)")

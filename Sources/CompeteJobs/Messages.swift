@@ -21,11 +21,14 @@ public struct RegistrationMailContext: Sendable {
     public let declineReason: String?
     /// The competition's: messages give its times on this zone's clock.
     public let timeZone: TimeZoneName
+    /// The registration's team, in a team competition.
+    public let team: TeamMailContext?
 
     public init(
         registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String, remindersEnabled: Bool = true,
         competitionId: UUID, competitionTitle: String, competitionDescription: String = "", organizerName: String = "",
-        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0), declineReason: String? = nil, timeZone: TimeZoneName = .utc
+        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0), declineReason: String? = nil, timeZone: TimeZoneName = .utc,
+        team: TeamMailContext? = nil
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -41,6 +44,24 @@ public struct RegistrationMailContext: Sendable {
         self.updatedAt = updatedAt
         self.declineReason = declineReason
         self.timeZone = timeZone
+        self.team = team
+    }
+}
+
+/// A team and its captain, as the captain's notices need them.
+public struct TeamMailContext: Sendable {
+    public let id: UUID
+    public let name: String
+    public let captainId: UUID
+    public let captainName: String
+    public let captainEmail: String
+
+    public init(id: UUID, name: String, captainId: UUID, captainName: String, captainEmail: String) {
+        self.id = id
+        self.name = name
+        self.captainId = captainId
+        self.captainName = captainName
+        self.captainEmail = captainEmail
     }
 }
 
@@ -59,6 +80,10 @@ public struct MessageLinks: Sendable {
 
     func page(_ c: RegistrationMailContext) -> String {
         SiteURL.competition(c.competitionId).absolute(on: webBase)
+    }
+
+    func team(_ team: TeamMailContext) -> String {
+        SiteURL.team(team.id).absolute(on: webBase)
     }
 
     func calendar(_ c: RegistrationMailContext) -> String {
@@ -112,6 +137,31 @@ struct Messages {
 
     func declined(_ c: RegistrationMailContext) throws -> MailMessage {
         try message(.declined, "declined", c, extra: ["reasonLine": c.declineReason.map { "\n\nThe organizer's reason: \($0)" } ?? ""])
+    }
+
+    /// To the captain of `c`'s team: its member joined (`team-member-joined`) or left
+    /// (`team-member-left`); `c` is the member's registration.
+    func teamNotice(_ kind: MailMessage.Kind, _ c: RegistrationMailContext, team: TeamMailContext) throws -> MailMessage {
+        let template = kind == .teamMemberJoined ? "team-member-joined" : "team-member-left"
+        let rendered = try templates.render(template, [
+            "name": team.captainName, "member": c.userName, "team": team.name, "title": c.competitionTitle,
+            "when": Self.starts(c), "teamURL": links.team(team),
+        ])
+        return MailMessage(
+            kind: kind, userId: team.captainId, to: team.captainEmail, subject: rendered.subject, body: rendered.text,
+            toName: team.captainName, html: rendered.html, registrationId: c.registrationId
+        )
+    }
+
+    /// To a member of `c`'s team, cancelled at the deadline for being below the minimum size.
+    func incompleteTeamCancelled(_ c: RegistrationMailContext, team: TeamMailContext) throws -> MailMessage {
+        let rendered = try templates.render("team-cancelled-incomplete", [
+            "name": c.userName, "team": team.name, "title": c.competitionTitle, "pageURL": links.page(c),
+        ])
+        return MailMessage(
+            kind: .teamCancelled, userId: c.userId, to: c.email, subject: rendered.subject, body: rendered.text,
+            toName: c.userName, html: rendered.html, registrationId: c.registrationId
+        )
     }
 
     private func message(

@@ -8,7 +8,8 @@ struct CompetitionRow: Decodable {
     static let columns = """
         c.id, c.title, c.description, c.tags, c.capacity, c.registered_count, c.waitlist_capacity,
         c.waitlist_count, c.reg_deadline, c.start_date, c.organizer_id, u.name AS organizer_name,
-        c.created_at, c.updated_at, c.questions, c.rules, c.requires_approval, c.pending_count, c.time_zone, c.opens_at
+        c.created_at, c.updated_at, c.questions, c.rules, c.requires_approval, c.pending_count, c.time_zone, c.opens_at,
+        c.team_min, c.team_max
         """
 
     static let from = "competitions c JOIN users u ON u.id = c.organizer_id"
@@ -33,6 +34,8 @@ struct CompetitionRow: Decodable {
     let pendingCount: Int
     let timeZone: String
     let opensAt: Date?
+    let teamMin: Int?
+    let teamMax: Int?
 
     var competition: Competition {
         Competition(
@@ -43,7 +46,8 @@ struct CompetitionRow: Decodable {
             organizerId: organizerId, organizerName: organizerName,
             createdAt: createdAt, updatedAt: updatedAt,
             form: RegistrationForm(questions: Self.decodeQuestions(questions), rules: rules, requiresApproval: requiresApproval != 0),
-            pendingCount: pendingCount, timeZone: Self.zone(timeZone), opensAt: opensAt
+            pendingCount: pendingCount, timeZone: Self.zone(timeZone), opensAt: opensAt,
+            teamSize: teamMin.flatMap { min in teamMax.map { TeamSize(min: min, max: $0) } }
         )
     }
 

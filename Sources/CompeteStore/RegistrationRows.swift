@@ -18,6 +18,8 @@ struct WaitlistPlaceRow: Decodable {
 /// Why no place was claimed; the flags are `CASE … THEN 1 ELSE 0` integers, which read the same
 /// on SQLite and PostgreSQL.
 struct DiagnosisRow: Decodable {
+    /// 1 for a team competition.
+    let teams: Int
     let closed: Int
     let notOpen: Int
     let already: Int
@@ -29,6 +31,7 @@ struct DiagnosisRow: Decodable {
 struct ActiveRegistrationRow: Decodable {
     let id: UUID
     let status: String
+    let teamId: UUID?
 }
 
 /// A registration with its competition, for the participant's own list.
@@ -45,6 +48,8 @@ struct ParticipantRegistrationRow: Decodable {
     let answers: String
     let declineReason: String?
     let timeZone: String
+    let teamId: UUID?
+    let teamName: String?
 
     var registration: ParticipantRegistration {
         ParticipantRegistration(
@@ -52,7 +57,16 @@ struct ParticipantRegistrationRow: Decodable {
             registeredAt: createdAt, competitionId: competitionId, competitionTitle: title,
             regDeadline: regDeadline, startDate: startDate,
             answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason,
-            timeZone: CompetitionRow.zone(timeZone)
+            timeZone: CompetitionRow.zone(timeZone),
+            team: teamId.flatMap { id in teamName.map { TeamReference(id: id, name: $0) } }
         )
+    }
+}
+
+extension TeamRejection {
+    /// The refusal of an individual registration (only registration reasons apply to it).
+    var individual: RegistrationRejection {
+        if case .registration(let reason) = self { return reason }
+        return .teamRequired
     }
 }

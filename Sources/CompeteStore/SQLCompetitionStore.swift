@@ -16,13 +16,14 @@ public struct SQLCompetitionStore: CompetitionStore {
             try await sql.raw("""
                 INSERT INTO competitions (id, title, description, tags, capacity, waitlist_capacity, reg_deadline,
                                           start_date, organizer_id, created_at, updated_at, questions, rules, requires_approval,
-                                          time_zone, opens_at)
+                                          time_zone, opens_at, team_min, team_max)
                 VALUES (\(bind: id), \(bind: content.title), \(bind: content.description),
                         \(bind: CompetitionRow.encodeTags(content.tags)), \(bind: content.capacity),
                         \(bind: content.waitlistCapacity), \(bind: content.regDeadline), \(bind: content.startDate),
                         \(bind: organizerId), \(bind: now), \(bind: now), \(bind: CompetitionRow.encodeQuestions(content.form.questions)),
                         \(bind: content.form.rules), \(bind: content.form.requiresApproval ? 1 : 0),
-                        \(bind: content.timeZone.identifier), \(bind: content.opensAt))
+                        \(bind: content.timeZone.identifier), \(bind: content.opensAt),
+                        \(bind: content.teamSize?.min), \(bind: content.teamSize?.max))
                 """).run()
             guard let competition = try await Self.find(id: id, on: sql, lock: "") else {
                 throw DomainError.notFound
@@ -97,7 +98,9 @@ public struct SQLCompetitionStore: CompetitionStore {
         _ change: @escaping @Sendable (Competition, FormUsage) throws -> CompetitionContent
     ) async throws -> Competition? {
         let flavor = context.flavor
-        let lock = flavor.forUpdate
+        // NO KEY UPDATE: raising capacity may promote teams, whose rows a join may hold while its
+        // new registration's foreign-key check waits for KEY SHARE on this row.
+        let lock = flavor.forNoKeyUpdate
         return try await context.transaction(touchingCompetitions: true) { sql in
             guard let current = try await Self.find(id: id, on: sql, lock: lock) else { return nil }
             let usage = readingUsage ? try await Self.formUsage(competitionId: id, on: sql) : FormUsage()
@@ -109,7 +112,8 @@ public struct SQLCompetitionStore: CompetitionStore {
                     waitlist_capacity = \(bind: content.waitlistCapacity), updated_at = \(bind: now),
                     questions = \(bind: CompetitionRow.encodeQuestions(content.form.questions)), rules = \(bind: content.form.rules),
                     requires_approval = \(bind: content.form.requiresApproval ? 1 : 0),
-                    time_zone = \(bind: content.timeZone.identifier), opens_at = \(bind: content.opensAt)
+                    time_zone = \(bind: content.timeZone.identifier), opens_at = \(bind: content.opensAt),
+                    team_min = \(bind: content.teamSize?.min), team_max = \(bind: content.teamSize?.max)
                 WHERE id = \(bind: id)
                 """).run()
             // More seats: the waitlist moves up in this same transaction.
@@ -126,14 +130,15 @@ public struct SQLCompetitionStore: CompetitionStore {
         }
         return try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email, r.answers, r.decline_reason,
+                   t.id AS team_id, t.name AS team_name, CASE WHEN t.captain_id = r.user_id THEN 1 ELSE 0 END AS captain,
                    CASE WHEN EXISTS (SELECT 1 FROM mailbox m WHERE m.registration_id = r.id AND m.delivery = \(bind: MailDelivery.failed.rawValue))
                         THEN 1 ELSE 0 END AS delivery_failed
-            FROM registrations r JOIN users u ON u.id = r.user_id
+            FROM registrations r JOIN users u ON u.id = r.user_id LEFT JOIN teams t ON t.id = r.team_id
             WHERE r.competition_id = \(bind: competitionId) AND \(filter)
             ORDER BY CASE r.status WHEN \(bind: RegistrationStatus.confirmed.rawValue) THEN 0
                                    WHEN \(bind: RegistrationStatus.waitlisted.rawValue) THEN 1
                                    WHEN \(bind: RegistrationStatus.pending.rawValue) THEN 2 ELSE 3 END,
-                     r.waitlist_seq, r.created_at, r.id
+                     COALESCE(t.waitlist_seq, r.waitlist_seq), t.created_at, t.id, r.created_at, r.id
             LIMIT \(bind: page.limit) OFFSET \(bind: page.offset)
             """).all(decoding: RegistrantRow.self, with: .snakeCase).map(\.registrant)
     }
@@ -167,6 +172,9 @@ private struct RegistrantRow: Decodable {
     let userId: UUID
     let name: String
     let email: String
+    let teamId: UUID?
+    let teamName: String?
+    let captain: Int
     let deliveryFailed: Int
     let answers: String
     let declineReason: String?
@@ -175,7 +183,8 @@ private struct RegistrantRow: Decodable {
         Registrant(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .confirmed,
             registeredAt: createdAt, userId: userId, name: name, email: email, deliveryFailed: deliveryFailed != 0,
-            answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason
+            answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason,
+            team: teamId.flatMap { id in teamName.map { TeamReference(id: id, name: $0) } }, captain: captain == 1
         )
     }
 }

@@ -23,6 +23,11 @@ enum SQLFlavor: Sendable {
     /// Row lock for read-modify-write; SQLite's write transactions are already exclusive.
     var forUpdate: String { self == .sqlite ? "" : " FOR UPDATE" }
 
+    /// A row lock that still lets other transactions insert rows referencing this one (their
+    /// foreign-key check takes KEY SHARE, which FOR UPDATE would block): for locking a parent
+    /// row while a child's lock may be held by a transaction about to insert a reference to it.
+    var forNoKeyUpdate: String { self == .sqlite ? "" : " FOR NO KEY UPDATE" }
+
     /// SQLite must take the write lock at BEGIN, or two readers upgrading to writers deadlock.
     var begin: String { self == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN" }
 }

@@ -40,9 +40,11 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore, Delive
         try await context.sql.raw("""
             SELECT r.id, r.status, u.id AS user_id, u.name, u.email, u.reminders_enabled,
                    c.id AS competition_id, c.title, c.description, c.start_date, c.updated_at, c.time_zone,
-                   o.name AS organizer_name, r.decline_reason
+                   o.name AS organizer_name, r.decline_reason,
+                   t.id AS team_id, t.name AS team_name, cu.id AS captain_id, cu.name AS captain_name, cu.email AS captain_email
             FROM registrations r JOIN users u ON u.id = r.user_id JOIN competitions c ON c.id = r.competition_id
                  JOIN users o ON o.id = c.organizer_id
+                 LEFT JOIN teams t ON t.id = r.team_id LEFT JOIN users cu ON cu.id = t.captain_id
             WHERE r.id = \(bind: registrationId)
             """).first(decoding: MailContextRow.self, with: .snakeCase)?.context
     }
@@ -87,14 +89,23 @@ private struct MailContextRow: Decodable {
     let organizerName: String
     let declineReason: String?
     let timeZone: String
+    let teamId: UUID?
+    let teamName: String?
+    let captainId: UUID?
+    let captainName: String?
+    let captainEmail: String?
 
     var context: RegistrationMailContext {
-        RegistrationMailContext(
+        var team: TeamMailContext?
+        if let teamId, let teamName, let captainId, let captainName, let captainEmail {
+            team = TeamMailContext(id: teamId, name: teamName, captainId: captainId, captainName: captainName, captainEmail: captainEmail)
+        }
+        return RegistrationMailContext(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled,
             userId: userId, userName: name, email: email, remindersEnabled: remindersEnabled,
             competitionId: competitionId, competitionTitle: title, competitionDescription: description,
             organizerName: organizerName, startDate: startDate, updatedAt: updatedAt, declineReason: declineReason,
-            timeZone: CompetitionRow.zone(timeZone)
+            timeZone: CompetitionRow.zone(timeZone), team: team
         )
     }
 }

@@ -62,9 +62,10 @@ public struct SQLRegistrationStore: RegistrationStore {
                     try await Self.releasePlace(place, competitionId: competitionId, on: sql)
                 }
             } else {
-                outcome = .refused(try await Self.diagnose(
+                let reason = try await Self.diagnose(
                     userId: entry.userId, competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql
-                ))
+                )
+                outcome = .refused(reason.individual)
             }
             if let lease {
                 try await SQLIdempotencyStore.complete(lease, with: try StoredOutcome(outcome), on: sql)
@@ -77,11 +78,14 @@ public struct SQLRegistrationStore: RegistrationStore {
     /// whose row lock serialises concurrent claims. `also` adds a condition (the one-statement
     /// path requires its lease row). Returns the competition's id when it took a seat, and its
     /// seats afterwards (taking the last one emits `competition.full`).
-    static func claimSeat(competitionId: UUID, dbNow: String, now: Date, also condition: SQLQueryString = "") -> SQLQueryString {
+    /// `byTeam`: a team claims it (team competitions only); else an individual (others only).
+    static func claimSeat(
+        competitionId: UUID, dbNow: String, now: Date, byTeam: Bool = false, also condition: SQLQueryString = ""
+    ) -> SQLQueryString {
         """
         UPDATE competitions SET registered_count = registered_count + 1
         WHERE id = \(bind: competitionId) AND registered_count < capacity AND reg_deadline > \(unsafeRaw: dbNow)
-          AND \(opened(at: now))\(condition)
+          AND \(opened(at: now)) AND \(entrant(byTeam: byTeam))\(condition)
         RETURNING id, registered_count, capacity
         """
     }
@@ -94,6 +98,11 @@ public struct SQLRegistrationStore: RegistrationStore {
         "(opens_at IS NULL OR opens_at <= \(bind: now))"
     }
 
+    /// Teams claim places in team competitions only, individuals in the others only.
+    static func entrant(byTeam: Bool) -> SQLQueryString {
+        byTeam ? "team_max IS NOT NULL" : "team_max IS NULL"
+    }
+
     /// Where a new registration goes.
     enum Place {
         /// `last`: it was the last free seat.
@@ -103,21 +112,23 @@ public struct SQLRegistrationStore: RegistrationStore {
         case approval
     }
 
-    private static func claimPlace(competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase) async throws -> Place? {
-        if let seat = try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow, now: now))
+    static func claimPlace(
+        competitionId: UUID, dbNow: String, now: Date, byTeam: Bool = false, on sql: any SQLDatabase
+    ) async throws -> Place? {
+        if let seat = try await sql.raw(claimSeat(competitionId: competitionId, dbNow: dbNow, now: now, byTeam: byTeam))
             .first(decoding: SeatClaimRow.self, with: .snakeCase) {
             return .seat(last: seat.registeredCount == seat.capacity)
         }
         guard let row = try await sql.raw("""
             UPDATE competitions SET waitlist_count = waitlist_count + 1, waitlist_tail = waitlist_tail + 1
             WHERE id = \(bind: competitionId) AND registered_count >= capacity AND waitlist_count < waitlist_capacity
-              AND reg_deadline > \(unsafeRaw: dbNow) AND \(opened(at: now))
+              AND reg_deadline > \(unsafeRaw: dbNow) AND \(opened(at: now)) AND \(entrant(byTeam: byTeam))
             RETURNING waitlist_count, waitlist_tail
             """).first(decoding: WaitlistPlaceRow.self, with: .snakeCase) else { return nil }
         return .waitlist(position: row.waitlistCount, sequence: row.waitlistTail)
     }
 
-    private static func releasePlace(_ place: Place, competitionId: UUID, on sql: any SQLDatabase) async throws {
+    static func releasePlace(_ place: Place, competitionId: UUID, on sql: any SQLDatabase) async throws {
         let column = switch place {
         case .seat: "registered_count"
         case .waitlist: "waitlist_count"
@@ -168,13 +179,14 @@ public struct SQLRegistrationStore: RegistrationStore {
         ))
     }
 
-    /// Why no place could be claimed: missing, already registered, closed, not open yet (by the
-    /// same clocks as the claim), else full.
-    private static func diagnose(
-        userId: UUID, competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase
-    ) async throws -> RegistrationRejection {
+    /// Why no place could be claimed: missing, entered the other way (by teams or individuals),
+    /// already registered, closed, not open yet (by the same clocks as the claim), else full.
+    static func diagnose(
+        userId: UUID, competitionId: UUID, dbNow: String, now: Date, byTeam: Bool = false, on sql: any SQLDatabase
+    ) async throws -> TeamRejection {
         guard let row = try await sql.raw("""
-            SELECT CASE WHEN c.reg_deadline <= \(unsafeRaw: dbNow) THEN 1 ELSE 0 END AS closed,
+            SELECT CASE WHEN c.team_max IS NULL THEN 0 ELSE 1 END AS teams,
+                   CASE WHEN c.reg_deadline <= \(unsafeRaw: dbNow) THEN 1 ELSE 0 END AS closed,
                    CASE WHEN \(opened(at: now)) THEN 0 ELSE 1 END AS not_open, c.opens_at, c.time_zone,
                    CASE WHEN EXISTS (
                        SELECT 1 FROM registrations r
@@ -182,13 +194,14 @@ public struct SQLRegistrationStore: RegistrationStore {
                          AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
                    ) THEN 1 ELSE 0 END AS already
             FROM competitions c WHERE c.id = \(bind: competitionId)
-            """).first(decoding: DiagnosisRow.self, with: .snakeCase) else { return .notFound }
-        if row.already == 1 { return .alreadyRegistered }
-        if row.closed == 1 { return .closed }
+            """).first(decoding: DiagnosisRow.self, with: .snakeCase) else { return .registration(.notFound) }
+        if (row.teams == 1) != byTeam { return byTeam ? .notTeamCompetition : .registration(.teamRequired) }
+        if row.already == 1 { return .registration(.alreadyRegistered) }
+        if row.closed == 1 { return .registration(.closed) }
         if row.notOpen == 1, let opensAt = row.opensAt {
-            return .notOpen(opensAt: opensAt, timeZone: CompetitionRow.zone(row.timeZone))
+            return .registration(.notOpen(opensAt: opensAt, timeZone: CompetitionRow.zone(row.timeZone)))
         }
-        return .full
+        return .registration(.full)
     }
 
     public func cancel(userId: UUID, competitionId: UUID, now: Date) async throws -> CancellationReceipt? {
@@ -199,10 +212,12 @@ public struct SQLRegistrationStore: RegistrationStore {
                 SELECT id FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forUpdate)
                 """).first() != nil else { return nil }
             guard let active = try await sql.raw("""
-                SELECT id, status FROM registrations
+                SELECT id, status, team_id FROM registrations
                 WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId)
                   AND status IN \(SQLQueryString.list(RegistrationStatus.active.map(\.rawValue)))
                 """).first(decoding: ActiveRegistrationRow.self, with: .snakeCase) else { return nil }
+            // A team member leaves through the team, which owns the seat.
+            guard active.teamId == nil else { throw DomainError.teamRequired }
             let registrationId = active.id
             let status = RegistrationStatus(rawValue: active.status) ?? .confirmed
             try await sql.raw("""
@@ -257,13 +272,17 @@ public struct SQLRegistrationStore: RegistrationStore {
     private func participantRegistrations(_ condition: SQLQueryString, limit: SQLQueryString) async throws -> [ParticipantRegistration] {
         try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date, c.time_zone,
-                   r.answers, r.decline_reason,
-                   CASE WHEN r.status = \(bind: RegistrationStatus.waitlisted.rawValue) THEN (
+                   r.answers, r.decline_reason, t.id AS team_id, t.name AS team_name,
+                   CASE WHEN r.status = \(bind: RegistrationStatus.waitlisted.rawValue) AND t.id IS NULL THEN (
                        SELECT COUNT(*) FROM registrations w
                        WHERE w.competition_id = r.competition_id AND w.status = \(bind: RegistrationStatus.waitlisted.rawValue)
                          AND w.waitlist_seq <= r.waitlist_seq
+                   ) WHEN r.status = \(bind: RegistrationStatus.waitlisted.rawValue) THEN (
+                       SELECT COUNT(*) FROM teams w
+                       WHERE w.competition_id = r.competition_id AND w.status = \(bind: TeamStatus.waitlisted.rawValue)
+                         AND w.waitlist_seq <= t.waitlist_seq
                    ) END AS position
-            FROM registrations r JOIN competitions c ON c.id = r.competition_id
+            FROM registrations r JOIN competitions c ON c.id = r.competition_id LEFT JOIN teams t ON t.id = r.team_id
             WHERE \(condition)
             ORDER BY r.created_at DESC, r.id
             \(limit)

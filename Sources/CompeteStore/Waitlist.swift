@@ -13,11 +13,15 @@ enum Waitlist {
     static func promote(competitionId: UUID, now: Date, flavor: SQLFlavor, on sql: any SQLDatabase) async throws -> Int {
         guard let row = try await sql.raw("""
             SELECT capacity - registered_count AS free, waitlist_count,
-                   CASE WHEN start_date > \(unsafeRaw: flavor.now) THEN 1 ELSE 0 END AS upcoming
+                   CASE WHEN start_date > \(unsafeRaw: flavor.now) THEN 1 ELSE 0 END AS upcoming,
+                   CASE WHEN team_max IS NULL THEN 0 ELSE 1 END AS teams
             FROM competitions WHERE id = \(bind: competitionId)
             """).first(decoding: SeatsRow.self, with: .snakeCase) else { return 0 }
         let (free, waiting) = (row.free, row.waitlistCount)
         guard row.upcoming == 1, free > 0, waiting > 0 else { return 0 }
+        if row.teams == 1 {
+            return try await TeamWaitlist.promote(competitionId: competitionId, free: min(free, waiting), now: now, on: sql)
+        }
 
         let promoted = try await sql.raw("""
             SELECT id, user_id FROM registrations
@@ -54,6 +58,7 @@ private struct SeatsRow: Decodable {
     let free: Int
     let waitlistCount: Int
     let upcoming: Int
+    let teams: Int
 }
 
 /// A waitlisted registration, next in line for a seat.

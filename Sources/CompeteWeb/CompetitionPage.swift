@@ -30,6 +30,10 @@ struct CompetitionPage {
         let pendingCount: Int
         let idempotencyKey: String
         let loginURL: String
+        /// In a team competition: the caller's team.
+        let hasTeam: Bool
+        let teamId: String
+        let teamName: String
     }
 
     /// `typed`: a refused post of the registration form or of the answers form (whichever the
@@ -63,7 +67,8 @@ struct CompetitionPage {
             canChangeAnswers: active && open && !competition.form.questions.isEmpty,
             form: formView, pendingCount: competition.pendingCount,
             idempotencyKey: typed?.fields["idempotencyKey"] ?? UUID().uuidString.lowercased(),
-            loginURL: "\(SiteURL.login.path)?next=\(SiteURL.competition(competition.id).path)"
+            loginURL: "\(SiteURL.login.path)?next=\(SiteURL.competition(competition.id).path)",
+            hasTeam: mine?.team != nil, teamId: mine?.team?.id.uuidString.lowercased() ?? "", teamName: mine?.team?.name ?? ""
         )
         let response = try await renderer.render(
             req, "competition", title: competition.title, page, status: typed == nil ? .ok : .badRequest

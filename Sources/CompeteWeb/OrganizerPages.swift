@@ -46,6 +46,9 @@ struct OrganizerPages: RouteCollection {
         var idempotencyKey: String?
         var rules: String?
         var requiresApproval: String?
+        /// Both empty: entered by individuals.
+        var teamMin: String?
+        var teamMax: String?
     }
 
     struct FormPage: Encodable {
@@ -127,7 +130,8 @@ struct OrganizerPages: RouteCollection {
             capacity: String(competition.capacity), regDeadline: LocalTime.inputValue(competition.regDeadline, in: zone),
             startDate: LocalTime.inputValue(competition.startDate, in: zone), waitlistCapacity: String(competition.waitlistCapacity),
             timezone: zone.identifier, opensAt: competition.opensAt.map { LocalTime.inputValue($0, in: zone) } ?? "",
-            idempotencyKey: nil, rules: competition.form.rules, requiresApproval: competition.form.requiresApproval ? "on" : nil
+            idempotencyKey: nil, rules: competition.form.rules, requiresApproval: competition.form.requiresApproval ? "on" : nil,
+            teamMin: competition.teamSize.map { String($0.min) } ?? "", teamMax: competition.teamSize.map { String($0.max) } ?? ""
         )
         return try await renderForm(req, editing: competition, values: values, builder: QuestionBuilder(questions: competition.form.questions),
                                     errors: [:], minCapacity: max(1, competition.registeredCount))
@@ -185,6 +189,14 @@ struct OrganizerPages: RouteCollection {
 
     /// Turns the form's text into a draft. When editing, only fields that changed are sent, so a
     /// closed competition's deadline is not re-validated when fixing its title.
+    /// The form's team size: nil when both fields are empty.
+    static func teamSize(min: String?, max: String?) -> Result<TeamSize?, DomainError> {
+        let (low, high) = ((min ?? "").trimmingCharacters(in: .whitespaces), (max ?? "").trimmingCharacters(in: .whitespaces))
+        if low.isEmpty, high.isEmpty { return .success(nil) }
+        guard let min = Int(low), let max = Int(high) else { return .failure(.invalid("teamSize", TeamSize.requirement)) }
+        return .success(TeamSize(min: min, max: max))
+    }
+
     static func draft(from values: FormValues, builder: QuestionBuilder, keeping current: Competition?) -> (CompetitionDraft, [String: String]) {
         var errors: [String: String] = [:]
         var draft = CompetitionDraft()
@@ -204,6 +216,10 @@ struct OrganizerPages: RouteCollection {
             if text.isEmpty { draft.waitlistCapacity = 0 } else if let size = Int(text) { draft.waitlistCapacity = size } else {
                 errors["waitlistCapacity"] = "Waitlist size must be a whole number."
             }
+        }
+        switch Self.teamSize(min: values.teamMin, max: values.teamMax) {
+        case .success(let size): if current == nil || size != current?.teamSize { draft.teamSize = .some(size) }
+        case .failure: errors["teamSize"] = "Team size needs a whole minimum and maximum (1–100), or both left empty for individuals."
         }
         let typedZone = (values.timezone ?? "").trimmingCharacters(in: .whitespaces)
         var zone = current?.timeZone ?? .utc

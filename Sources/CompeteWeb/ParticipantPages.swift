@@ -104,6 +104,10 @@ struct ParticipantPages: RouteCollection {
         let position: Int
         let registeredAt: String
         let start: String
+        /// In a team competition: the team, linked; members leave from its page.
+        let hasTeam: Bool
+        let teamId: String
+        let teamName: String
     }
 
     struct RegistrationsPage: Encodable {
@@ -121,7 +125,8 @@ struct ParticipantPages: RouteCollection {
                 status: $0.status.rawValue, active: $0.status.isActive,
                 waitlisted: $0.status == .waitlisted, pending: $0.status == .pending,
                 declineReason: $0.declineReason ?? "", hasDeclineReason: $0.declineReason != nil, position: $0.position ?? 0,
-                registeredAt: LocalTime.short($0.registeredAt, in: $0.timeZone), start: LocalTime.short($0.startDate, in: $0.timeZone)
+                registeredAt: LocalTime.short($0.registeredAt, in: $0.timeZone), start: LocalTime.short($0.startDate, in: $0.timeZone),
+                hasTeam: $0.team != nil, teamId: $0.team?.id.uuidString.lowercased() ?? "", teamName: $0.team?.name ?? ""
             )
         }
         return try await renderer.render(req, "registrations", title: "My registrations", RegistrationsPage(

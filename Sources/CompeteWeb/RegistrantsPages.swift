@@ -26,6 +26,11 @@ struct RegistrantsPages: RouteCollection {
         let deliveryFailed: Bool
         /// One cell per question, in the form's order.
         let answers: [String]
+        /// In a team competition: the member's team (linked; its page has the organizer's
+        /// cancel button and says whether it is complete) and whether they captain it.
+        let teamId: String
+        let teamName: String
+        let captain: Bool
 
         init(_ r: Registrant, questions: [Question], zone: TimeZoneName) {
             registrationId = r.registrationId.uuidString.lowercased()
@@ -35,6 +40,9 @@ struct RegistrantsPages: RouteCollection {
             status = r.status.rawValue
             deliveryFailed = r.deliveryFailed
             answers = questions.map { r.answers[$0.id]?.text ?? "" }
+            teamId = r.team?.id.uuidString.lowercased() ?? ""
+            teamName = r.team?.name ?? ""
+            captain = r.captain
         }
     }
 

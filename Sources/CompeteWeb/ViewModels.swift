@@ -48,6 +48,9 @@ struct CompetitionView: Encodable {
     let waitlistCount: Int
     let waitlistText: String
     let waitlistOpen: Bool
+    /// Entered by teams; `teamSizeText` says of how many ("Teams of 2–4").
+    let isTeams: Bool
+    let teamSizeText: String
 
     init(_ c: Competition, now: Date) {
         id = c.id.uuidString.lowercased()
@@ -63,7 +66,9 @@ struct CompetitionView: Encodable {
         capacity = c.capacity
         registeredCount = c.registeredCount
         seatsLeft = c.seatsLeft
-        seatsText = "\(c.seatsLeft) of \(c.capacity) left"
+        seatsText = c.teamSize == nil ? "\(c.seatsLeft) of \(c.capacity) left" : "\(c.seatsLeft) of \(c.capacity) teams left"
+        isTeams = c.teamSize != nil
+        teamSizeText = c.teamSize.map { "Teams of \($0.label)" } ?? ""
         fillPercent = c.capacity == 0 ? 100 : min(100, c.registeredCount * 100 / c.capacity)
         let status = c.status(at: now)
         self.status = status.rawValue
@@ -100,6 +105,7 @@ private func label(_ field: String) -> String {
     case "startDate": "Start"
     case "opensAt": "Registration opens"
     case "timezone": "Time zone"
+    case "teamSize": "Team size"
     default: field.prefix(1).uppercased() + field.dropFirst()
     }
 }

@@ -51,6 +51,7 @@ public func registerWeb(on app: Application, services: APIServices, options: Web
     try app.register(collection: BrowsePages(services: services, renderer: renderer, session: session))
     try app.register(collection: AccountPages(services: services, renderer: renderer, session: session))
     try app.register(collection: ParticipantPages(services: services, renderer: renderer, session: session))
+    try app.register(collection: TeamPages(services: services, renderer: renderer, session: session))
     try app.register(collection: OrganizerPages(services: services, renderer: renderer, session: session))
     try app.register(collection: MailPages(services: services, renderer: renderer, session: session))
     try app.register(collection: RegistrantsPages(services: services, renderer: renderer, session: session))

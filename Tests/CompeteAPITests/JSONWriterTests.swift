@@ -29,7 +29,8 @@ import Testing
             startDate: date.addingTimeInterval(3_661.5), organizerId: UUID(), organizerName: awkward,
             createdAt: date.addingTimeInterval(-86_400 * 400), updatedAt: date.addingTimeInterval(0.25),
             timeZone: registered.isMultiple(of: 2) ? .utc : TimeZoneName("America/St_Johns") ?? .utc,
-            opensAt: registered.isMultiple(of: 3) ? nil : date.addingTimeInterval(-0.5)
+            opensAt: registered.isMultiple(of: 3) ? nil : date.addingTimeInterval(-0.5),
+            teamSize: registered.isMultiple(of: 5) ? TeamSize(min: 2, max: 100) : nil
         )
     }
 

@@ -27,6 +27,7 @@ import Testing
         ]
         #expect(Set(try MailTemplates.load().names) == [
             "confirmation", "promotion", "cancellation", "reminder", "reminder-last-hour", "pending", "waitlisted", "declined",
+            "team-member-joined", "team-member-left", "team-cancelled-incomplete",
         ],
                 "a template without a message (or the reverse) is dead wording")
         for message in rendered {
@@ -54,6 +55,24 @@ import Testing
             competitionId: UUID(), competitionTitle: "T", startDate: Date(timeIntervalSince1970: 1_796_000_000)
         ))
         #expect(withoutReason.body.hasSuffix("declined your registration.") && !withoutReason.body.contains("reason"))
+    }
+
+    @Test func theCaptainsTeamNoticesRenderCompletely() throws {
+        let messages = try messages()
+        let team = TeamMailContext(id: UUID(), name: "Team <i>", captainId: UUID(), captainName: "Cap", captainEmail: "cap@example.com")
+        let joined = try messages.teamNotice(.teamMemberJoined, context, team: team)
+        let left = try messages.teamNotice(.teamMemberLeft, context, team: team)
+        for message in [joined, left] {
+            #expect(message.to == "cap@example.com" && message.userId == team.captainId && message.toName == "Cap")
+            for part in [message.subject, message.body, message.html ?? ""] { #expect(!part.contains("{{")) }
+            #expect(message.body.contains("https://web.test/teams/\(team.id.uuidString.lowercased())"))
+            #expect(message.html?.contains("Team &lt;i&gt;") == true)
+        }
+        #expect(joined.kind == .teamMemberJoined && joined.subject == "Zoë <b>& Co</b> joined Team <i>")
+        #expect(left.kind == .teamMemberLeft && left.subject == "Zoë <b>& Co</b> left Team <i>")
+        let cancelled = try messages.incompleteTeamCancelled(context, team: team)
+        #expect(cancelled.kind == .teamCancelled && cancelled.to == context.email && cancelled.subject.hasPrefix("Team cancelled: Team <i>"))
+        #expect(!cancelled.body.contains("{{") && cancelled.html?.contains("Team &lt;i&gt;") == true)
     }
 
     @Test func anEditedCopyIsReadAndMistakesAreReported() throws {

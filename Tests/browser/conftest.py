@@ -14,14 +14,27 @@ API_URL = os.environ.get("API_URL", "http://127.0.0.1:3001")
 SHOTS = pathlib.Path(os.environ.get("SCREENSHOT_DIR", "artifacts/screenshots"))
 
 
-@pytest.fixture
-def browser():
+def new_driver():
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(3)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = new_driver()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def second_browser():
+    """Another visitor, with cookies of their own (a team's second member)."""
+    driver = new_driver()
     yield driver
     driver.quit()
 

@@ -29,7 +29,7 @@ POSTMAN_PATH = ROOT / "Mini Compete.postman_collection.json"
 
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-KNOWN_TAGS = {"Auth", "Competitions", "Registration", "Me", "Webhooks", "Operations"}
+KNOWN_TAGS = {"Auth", "Competitions", "Registration", "Teams", "Me", "Webhooks", "Operations"}
 PROBLEM_REF = "#/components/schemas/Problem"
 PROBLEM_MEDIA = "application/problem+json"
 # Error statuses whose body is not a problem: the health check reports itself in its own shape.
@@ -41,6 +41,7 @@ KNOWN_CODES = {
     "capacity_below_registered", "idempotency_key_invalid", "idempotency_key_reused",
     "idempotency_request_in_progress", "payload_too_large", "internal_error", "temporarily_unavailable",
     "questions_locked", "registration_not_pending",
+    "team_required", "not_a_team_competition", "team_name_taken", "team_full", "captain_must_transfer", "not_a_member",
 }
 
 # The routes the app registers (API.md, docs/api.md, Sources/CompeteAPI/*Controller.swift).
@@ -62,6 +63,13 @@ EXPECTED_OPERATIONS = {
     "POST /api/competitions/{id}/registrations/{registrationId}/approve",
     "POST /api/competitions/{id}/registrations/{registrationId}/decline",
     "GET /api/users/me/registrations",
+    "POST /api/competitions/{id}/teams",
+    "POST /api/teams/join",
+    "GET /api/teams/{id}",
+    "DELETE /api/teams/{id}",
+    "DELETE /api/teams/{id}/members/{userId}",
+    "POST /api/teams/{id}/captain",
+    "POST /api/teams/{id}/invite-code",
     "GET /api/users/me/mailbox",
     "GET /api/users/me/preferences",
     "PATCH /api/users/me/preferences",
@@ -281,7 +289,7 @@ def check_id_parameters(spec: dict) -> None:
         for param in operation_parameters(spec, item, operation):
             if param["in"] == "path":
                 seen += 1
-                assert param["name"] in ("id", "registrationId", "deliveryId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
+                assert param["name"] in ("id", "registrationId", "deliveryId", "userId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
                 schema = deref(spec, param["schema"])
                 assert schema.get("type") == "string" and "format" not in schema, f"{method.upper()} {path}: id must be a plain string"
         for name in re.findall(r"\{(\w+)\}", path):
@@ -338,9 +346,10 @@ def check_response_objects_closed(spec: dict) -> None:
                 ("Decision", "declineReason"), ("Question", "options"), ("Question", "maxLength"), ("Question", "min"),
                 ("Question", "max"), ("Question", "allowedDomains"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
-                ("QueueCheck", "completed"), ("QueueCheck", "dead")}
+                ("QueueCheck", "completed"), ("QueueCheck", "dead"), ("Team", "position"), ("MyRegistration", "team"),
+                ("Registrant", "team"), ("Registrant", "captain")}
     request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "MailPreferencesPatch", "WebhookCreate",
-                      "QuestionInput", "RegisterRequest", "AnswersChange", "DeclineRequest"}
+                      "QuestionInput", "RegisterRequest", "AnswersChange", "DeclineRequest", "TeamCreate", "TeamJoin", "TeamCaptain"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):
             if node.get("type") != "object" or "properties" not in node:

@@ -42,5 +42,6 @@ public enum Schema {
         M013CreateWebhooks(),
         M014AddRegistrationForms(),
         M015AddTimeZoneAndOpensAt(),
+        M016CreateTeams(),
     ]
 }
