@@ -34,6 +34,8 @@ struct CompetitionPage {
         let hasTeam: Bool
         let teamId: String
         let teamName: String
+        /// The team name typed into a refused create-team form.
+        let typedTeamName: String
     }
 
     /// `typed`: a refused post of the registration form or of the answers form (whichever the
@@ -68,7 +70,8 @@ struct CompetitionPage {
             form: formView, pendingCount: competition.pendingCount,
             idempotencyKey: typed?.fields["idempotencyKey"] ?? UUID().uuidString.lowercased(),
             loginURL: "\(SiteURL.login.path)?next=\(SiteURL.competition(competition.id).path)",
-            hasTeam: mine?.team != nil, teamId: mine?.team?.id.uuidString.lowercased() ?? "", teamName: mine?.team?.name ?? ""
+            hasTeam: mine?.team != nil, teamId: mine?.team?.id.uuidString.lowercased() ?? "", teamName: mine?.team?.name ?? "",
+            typedTeamName: typed?.fields["name"] ?? ""
         )
         let response = try await renderer.render(
             req, "competition", title: competition.title, page, status: typed == nil ? .ok : .badRequest

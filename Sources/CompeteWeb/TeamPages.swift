@@ -22,18 +22,18 @@ struct TeamPages: RouteCollection {
         signedIn.post("teams", ":id", "cancel", use: cancel)
     }
 
-    struct CreateForm: Content {
-        var name: String?
-        var idempotencyKey: String?
-    }
-
+    /// Creates a team from the competition's page. The captain answers the competition's
+    /// registration form like anyone registering; a refused form comes back as the page (400).
     @Sendable func create(_ req: Request) async throws -> Response {
         let id = try req.uuidParameter("id")
-        let form = try? req.content.decode(CreateForm.self)
-        let back = SiteURL.competition(id).path
-        return try await answer(back: back) {
-            try await services.teams.create(
-                try req.principal, competitionId: id, name: form?.name, idempotency: try req.idempotencyCall(key: form?.idempotencyKey)
+        let fields = FormFields(req)
+        let page = CompetitionPage(services: services, renderer: renderer, session: session)
+        return try await answer(back: SiteURL.competition(id).path, refused: { try await page.render(req, id: id, typed: $0) }, fields) {
+            let form = try await services.competitions.get(id).form
+            return try await services.teams.create(
+                try req.principal, competitionId: id, name: fields["name"],
+                submission: RegistrationFormFields.submission(fields, form: form),
+                idempotency: try req.idempotencyCall(key: fields["idempotencyKey"])
             )
         }
     }
@@ -48,39 +48,55 @@ struct TeamPages: RouteCollection {
         let members: [String]
         let sizeText: String
         let idempotencyKey: String
+        /// The competition's registration form, which every member answers.
+        let form: FormView
     }
 
     /// What the invite link shows before joining: the team, its competition and who is in it.
     @Sendable func invitation(_ req: Request) async throws -> Response {
-        let code = req.parameters.get("code") ?? ""
+        try await renderInvitation(req, code: req.parameters.get("code") ?? "", typed: nil)
+    }
+
+    /// `typed`: a refused join form, shown with its problems and a 400.
+    private func renderInvitation(_ req: Request, code: String, typed: TypedForm?) async throws -> Response {
         let team = try await services.teams.invitation(try req.principal, inviteCode: code)
-        var title = ""
-        if let team { title = try await services.competitions.get(team.competitionId).title }
+        var competition: Competition?
+        if let team { competition = try await services.competitions.get(team.competitionId) }
         let page = JoinPage(
-            found: team != nil, code: code, teamName: team?.name ?? "", competitionTitle: title,
+            found: team != nil, code: code, teamName: team?.name ?? "", competitionTitle: competition?.title ?? "",
             competitionURL: team.map { SiteURL.competition($0.competitionId).path } ?? "/",
             captainName: team?.captainName ?? "", members: team?.members.map(\.name) ?? [],
             sizeText: team.map { "\($0.size) of at most \($0.teamSize.max) members" } ?? "",
-            idempotencyKey: UUID().uuidString.lowercased()
+            idempotencyKey: typed?.fields["idempotencyKey"] ?? UUID().uuidString.lowercased(),
+            form: FormView(competition?.form ?? RegistrationForm(), typed: typed, stored: nil, askRules: true)
         )
-        return try await renderer.render(req, "join", title: team.map { "Join \($0.name)" } ?? "Invitation not found", page,
-                                         status: team == nil ? .notFound : .ok)
-    }
-
-    struct JoinForm: Content {
-        var idempotencyKey: String?
+        let status: HTTPResponseStatus = team == nil ? .notFound : typed == nil ? .ok : .badRequest
+        return try await renderer.render(req, "join", title: team.map { "Join \($0.name)" } ?? "Invitation not found", page, status: status)
     }
 
     @Sendable func join(_ req: Request) async throws -> Response {
         let code = req.parameters.get("code") ?? ""
-        let key = (try? req.content.decode(JoinForm.self))?.idempotencyKey
-        return try await answer(back: SiteURL.joinTeam(code: code).path) {
-            try await services.teams.join(try req.principal, inviteCode: code, idempotency: try req.idempotencyCall(key: key))
+        let fields = FormFields(req)
+        return try await answer(back: SiteURL.joinTeam(code: code).path, refused: { try await renderInvitation(req, code: code, typed: $0) }, fields) {
+            let principal = try req.principal
+            // An unknown code has no form: the service answers not_found.
+            var form = RegistrationForm()
+            if let team = try await services.teams.invitation(principal, inviteCode: code) {
+                form = try await services.competitions.get(team.competitionId).form
+            }
+            return try await services.teams.join(
+                principal, inviteCode: code, submission: RegistrationFormFields.submission(fields, form: form),
+                idempotency: try req.idempotencyCall(key: fields["idempotencyKey"])
+            )
         }
     }
 
-    /// Created or joined: on to the team's page; refused: back where the form was, with why.
-    private func answer(back: String, _ work: () async throws -> Idempotent<TeamOutcome>) async throws -> Response {
+    /// Created or joined: on to the team's page; a refused form: `refused` renders it again
+    /// with every problem; refused otherwise: back where the form was, with why.
+    private func answer(
+        back: String, refused: (TypedForm) async throws -> Response, _ fields: FormFields,
+        _ work: () async throws -> Idempotent<TeamOutcome>
+    ) async throws -> Response {
         do {
             switch try await work().outcome {
             case .team(let team):
@@ -92,6 +108,8 @@ struct TeamPages: RouteCollection {
             case .refused(let reason):
                 return Flash(kind: .error, message: Problem(reason.error).detail).redirect(to: back)
             }
+        } catch DomainError.validation(let errors) {
+            return try await refused(TypedForm(fields: fields, errors: errors))
         } catch DomainError.idempotencyRequestInProgress {
             return Flash(kind: .info, message: "Your request is being processed.").redirect(to: back)
         } catch let error as DomainError {

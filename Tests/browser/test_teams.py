@@ -8,6 +8,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import API_URL, fresh_email, shoot
+from test_forms import post
 from test_journeys import flash, open_competition, sign_up
 
 
@@ -20,7 +21,7 @@ def test_create_share_join_leave(browser, second_browser, web):
     assert "Teams of 2–5" in browser.find_element(By.ID, "team-size").text
     team = f"Browser Bots {uuid.uuid4().hex[:6]}"
     browser.find_element(By.ID, "team-name").send_keys(team)
-    browser.find_element(By.ID, "create-team-button").click()
+    post(browser, browser.find_element(By.ID, "create-team-button"))
     assert f"You're in {team}" in flash(browser)
     assert browser.find_element(By.ID, "team-name").text == team
     link = browser.find_element(By.ID, "invite-link").get_attribute("value")
@@ -42,7 +43,8 @@ def test_create_share_join_leave(browser, second_browser, web):
     assert second_browser.find_element(By.ID, "join-team-name").text == team
     assert second_browser.find_element(By.ID, "join-competition").text == "Gaming Tournament"
     shoot(second_browser, "teams-02-join")
-    second_browser.find_element(By.ID, "join-button").click()
+    # Wait for the team page itself: the login's own flash is on the page being left.
+    post(second_browser, second_browser.find_element(By.ID, "join-button"))
     assert f"You're in {team}" in flash(second_browser)
     members = second_browser.find_element(By.ID, "members").text
     assert "Cora Captain" in members and "Milo Member" in members
@@ -56,7 +58,7 @@ def test_create_share_join_leave(browser, second_browser, web):
     browser.refresh()
     assert "Milo Member" in browser.find_element(By.ID, "members").text
     second_browser.get(browser.current_url)
-    second_browser.find_element(By.ID, "leave-team").click()
+    post(second_browser, second_browser.find_element(By.ID, "leave-team"))
     assert f"You left {team}" in flash(second_browser)
     browser.refresh()
     assert "Milo Member" not in browser.find_element(By.ID, "members").text
