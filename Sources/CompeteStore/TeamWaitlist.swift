@@ -40,6 +40,11 @@ enum TeamWaitlist {
                 RegistrationJobPayload(registrationId: member.id, competitionId: competitionId, userId: member.userId),
                 id: UUID(), now: now, on: sql
             )
+            // Each member's registration moved up, as for individuals.
+            try await Outbox.publish(.registration(
+                .registrationPromoted, registrationId: member.id, competitionId: competitionId, userId: member.userId,
+                status: .confirmed, at: now
+            ), now: now, on: sql)
         }
         return teams.count
     }

@@ -275,4 +275,33 @@ import Testing
             #expect(try await server.count("SELECT COUNT(*) AS n FROM webhook_deliveries") == 4)
         }
     }
+
+    /// A waitlisted team moving up is each member's registration moving up: one
+    /// `registration.promoted` per member, in the transaction that freed the seat.
+    @Test(arguments: Backend.all)
+    func aPromotedTeamEmitsOnePromotionPerMember(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createTeamCompetition(by: organizer, capacity: 1, waitlist: 5)
+            #expect(try await server.request(.POST, "/api/webhooks", token: organizer.token, json: [
+                "url": "http://127.0.0.1:9/hook", "events": ["registration.promoted"],
+            ]).status == 201)
+            let first = try await server.signup()
+            let seated = try await server.createTeam(first, in: id, name: "Seated")
+            let second = try await server.signup()
+            let waiting = try await server.createTeam(second, in: id, name: "Waiting")
+            #expect(waiting.status == 202)
+            let member = try await server.signup()
+            #expect(try await server.joinTeam(member, code: try #require(waiting.inviteCode)).status == 200)
+            #expect(try await server.count("SELECT COUNT(*) AS n FROM webhook_events") == 0)
+            #expect(try await server.request(.DELETE, "/api/teams/\(try #require(seated.teamId))", token: first.token).status == 200)
+            let promoted = try await server.sql.raw("""
+                SELECT body FROM webhook_events WHERE type = 'registration.promoted'
+                """).all(decodingColumn: "body", as: String.self)
+            #expect(promoted.count == 2)
+            for user in [second, member] {
+                #expect(promoted.contains { $0.contains("\"userId\":\"\(user.id)\"") && $0.contains("\"status\":\"confirmed\"") })
+            }
+        }
+    }
 }
