@@ -30,6 +30,22 @@ END {
   for (i = 1; i <= n; i++) row(order[i])
   print ""
 
+  # The issue-18 figures: the forms ratio per server, the rush in one line per server.
+  for (i = 1; i <= n; i++) if (order[i] ~ / (rush|form-5q)$/) has18 = 1
+  if (has18) { print "| issue 18 (opening rush, forms) | value | | |"; print "|---|---:|---|---|" }
+  for (i = 1; i <= n; i++) {
+    split(order[i], part, " ")
+    if (part[2] == "form-5q" && rps[part[1] " form-none"] > 0)
+      info("forms: " part[1] " form-5q ÷ form-none (req/s)", ratio(rps[order[i]], rps[part[1] " form-none"]), "%6.2f")
+    if (part[2] == "rush")
+      info("rush: " part[1] " p99 time-to-answer (ms), target ≤ 1000 on PostgreSQL", p99[order[i]], "%6.0f")
+  }
+  if (has18) print ""
+  if (rps["pgbench a-hot"] == 0) {
+    for (i = 1; i <= n; i++) if (check[order[i]] == "FAILED") bad++
+    printf "(no pgbench run: the issue-6 targets are not computed); %d verification(s) failed\n", bad
+    exit
+  }
   ceiling = rps["pgbench a-hot"]
   if (rps["pgbench a-hot-after"] > 0) ceiling = (rps["pgbench a-hot"] + rps["pgbench a-hot-after"]) / 2
   hot = rps["postgres hot"]; spread = rps["postgres spread"]

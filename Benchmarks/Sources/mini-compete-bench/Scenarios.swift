@@ -82,9 +82,11 @@ struct Scenarios: Sendable {
         }
     }
 
-    /// Registration `index` is participant `index` with its own Idempotency-Key.
-    private func register(
-        _ name: String, count: Int, competition: @escaping @Sendable (Int) -> String
+    /// Registration `index` is participant `index` with its own Idempotency-Key, and with the
+    /// JSON `body(index)` when given (no body otherwise, as a plain registration sends).
+    func register(
+        _ name: String, count: Int, competition: @escaping @Sendable (Int) -> String,
+        body: (@Sendable (Int) -> any Encodable & Sendable)? = nil
     ) async throws -> LoadResult {
         guard count <= fixtures.participants.count else {
             throw BenchError(description: "\(name) needs \(count) participants, only \(fixtures.participants.count) exist")
@@ -97,13 +99,13 @@ struct Scenarios: Sendable {
         ) { index in
             try client.request(
                 .POST, "/competitions/\(competition(index))/register", token: participants[index].token,
-                headers: [("Idempotency-Key", "bench-\(run)-\(name)-\(index)")]
+                headers: [("Idempotency-Key", "bench-\(run)-\(name)-\(index)")], json: body?(index)
             )
         }
     }
 
     /// Opens every keep-alive connection before timing starts.
-    private func warmUp() async throws {
+    func warmUp() async throws {
         let result = await runLoad("warm-up", client: client, count: concurrency * 4, concurrency: concurrency) { _ in
             try client.request(.GET, "/health")
         }
