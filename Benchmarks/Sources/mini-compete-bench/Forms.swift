@@ -74,9 +74,10 @@ extension Scenarios {
                 + "run the forms scenario against a build with the forms branch merged")
         }
         var outcomes: [(LoadResult, Verification)] = []
-        for (name, competition, body) in [("form-none", plain, false), ("form-5q", formed, true)] {
+        let answers: @Sendable (Int) -> any Encodable & Sendable = { BenchForm.body($0) }
+        for (name, competition, withForm) in [("form-none", plain, false), ("form-5q", formed, true)] {
             let result = try await register(name, count: count, competition: { _ in competition },
-                                            body: body ? { BenchForm.body($0) } : nil)
+                                            body: withForm ? answers : nil)
             var verification = Verification()
             verification.expect("answers 201", result.count("201"), equals: count)
             verification.expect("registeredCount", try await client.registeredCount(competition), equals: count)
