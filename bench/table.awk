@@ -30,13 +30,13 @@ END {
   for (i = 1; i <= n; i++) row(order[i])
   print ""
 
-  # The issue-18 figures: the forms ratio per server, the rush in one line per server.
-  for (i = 1; i <= n; i++) if (order[i] ~ / (rush|form-5q)$/) has18 = 1
-  if (has18) { print "| issue 18 (opening rush, forms) | value | | |"; print "|---|---:|---|---|" }
+  # Issues 18 and 19: the price of a form and the rush's p99, one line per server and each.
+  for (i = 1; i <= n; i++) if (order[i] ~ / (rush|hot-form)$/) has18 = 1
+  if (has18) { print "| opening rush (issue 18), forms (issue 19) | value | | |"; print "|---|---:|---|---|" }
   for (i = 1; i <= n; i++) {
     split(order[i], part, " ")
-    if (part[2] == "form-5q" && rps[part[1] " form-none"] > 0)
-      info("forms: " part[1] " form-5q ÷ form-none (req/s)", ratio(rps[order[i]], rps[part[1] " form-none"]), "%6.2f")
+    if (part[2] == "hot-form" && rps[part[1] " hot"] > 0)
+      info(part[1] " hot-form ÷ hot (a five-question form, req/s)", ratio(rps[order[i]], rps[part[1] " hot"]), "%6.2f")
     if (part[2] == "rush")
       info("rush: " part[1] " p99 time-to-answer (ms), target ≤ 1000 on PostgreSQL", p99[order[i]], "%6.0f")
   }

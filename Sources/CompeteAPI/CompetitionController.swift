@@ -60,7 +60,16 @@ struct CompetitionController: RouteCollection {
             return RegistrantsCSV.response(competition: competition, pages: pages)
         }
         let page = try req.pageRequest(defaultLimit: CompetitionService.registrantsPageSize)
-        let (_, registrants) = try await services.competitions.registrants(by: try req.principal, competitionId: id, page: page)
+        var status: RegistrationStatus?
+        if let raw = req.queryParameters["status"], !raw.isEmpty {
+            guard let parsed = RegistrationStatus(rawValue: raw.lowercased()), parsed != .cancelled else {
+                throw DomainError.invalid("status", "must be confirmed, waitlisted, pending or declined")
+            }
+            status = parsed
+        }
+        let (_, registrants) = try await services.competitions.registrants(
+            by: try req.principal, competitionId: id, status: status, page: page
+        )
         return .json(PageResponse(page: registrants, RegistrantResponse.init))
     }
 

@@ -24,12 +24,16 @@ struct CompetitionRequest: Decodable {
     var regDeadline: Date?
     var startDate: Date?
     var waitlistCapacity: Int?
+    var questions: JSONValue?
+    var rules: String??
+    var requiresApproval: Bool?
     var timezone: String?
     /// nil: absent (unchanged); `.some(nil)`: `null`, no opening time.
     var opensAt: Date??
 
     private enum CodingKeys: String, CodingKey {
-        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, timezone, opensAt
+        case title, description, tags, capacity, regDeadline, startDate, waitlistCapacity, questions, rules, requiresApproval
+        case timezone, opensAt
     }
 
     init(from decoder: any Decoder) throws {
@@ -41,6 +45,10 @@ struct CompetitionRequest: Decodable {
         regDeadline = try container.decodeIfPresent(Date.self, forKey: .regDeadline)
         startDate = try container.decodeIfPresent(Date.self, forKey: .startDate)
         waitlistCapacity = try container.decodeIfPresent(WholeNumber.self, forKey: .waitlistCapacity)?.value
+        questions = try container.decodeIfPresent(JSONValue.self, forKey: .questions)
+        // Present and null clears the rules; absent leaves them as they are.
+        if container.contains(.rules) { rules = .some(try container.decodeIfPresent(String.self, forKey: .rules)) }
+        requiresApproval = try container.decodeIfPresent(Bool.self, forKey: .requiresApproval)
         timezone = try container.decodeIfPresent(String.self, forKey: .timezone)
         if container.contains(.opensAt) {
             opensAt = .some(try container.decodeNil(forKey: .opensAt) ? nil : try container.decode(Date.self, forKey: .opensAt))
@@ -50,6 +58,7 @@ struct CompetitionRequest: Decodable {
     var draft: CompetitionDraft {
         CompetitionDraft(title: title, description: description, tags: tags, capacity: capacity,
                          regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
+                         questions: questions, rules: rules, requiresApproval: requiresApproval,
                          timeZone: timezone, opensAt: opensAt)
     }
 }
@@ -108,6 +117,9 @@ struct CompetitionResponse: Encodable {
     let organizer: Organizer
     let createdAt: Date
     let updatedAt: Date
+    let questions: [Question]
+    let rules: Nullable<String>
+    let requiresApproval: Bool
     let timezone: String
     let opensAt: Nullable<Date>
 
@@ -127,6 +139,9 @@ struct CompetitionResponse: Encodable {
         organizer = Organizer(id: c.organizerId.wire, name: c.organizerName)
         createdAt = c.createdAt
         updatedAt = c.updatedAt
+        questions = c.form.questions
+        rules = Nullable(c.form.rules)
+        requiresApproval = c.form.requiresApproval
         timezone = c.timeZone.identifier
         opensAt = Nullable(c.opensAt)
     }
@@ -192,12 +207,17 @@ struct MyRegistrationResponse: Encodable {
     let position: Int?
     let registeredAt: Date
     let competition: CompetitionSummary
+    let answers: [String: AnswerValue]
+    /// The organizer's reason, for a declined registration that has one.
+    let declineReason: String?
 
     init(_ r: ParticipantRegistration) {
         registrationId = r.registrationId.wire
         status = r.status
         position = r.position
         registeredAt = r.registeredAt
+        answers = r.answers.values
+        declineReason = r.declineReason
         competition = CompetitionSummary(id: r.competitionId.wire, title: r.competitionTitle,
                                          regDeadline: r.regDeadline, startDate: r.startDate)
     }
@@ -212,6 +232,8 @@ struct RegistrantResponse: Encodable {
     let user: Person
     /// An email about this registration could not be delivered.
     let deliveryFailed: Bool
+    let answers: [String: AnswerValue]
+    let declineReason: String?
 
     init(_ r: Registrant) {
         deliveryFailed = r.deliveryFailed
@@ -219,6 +241,8 @@ struct RegistrantResponse: Encodable {
         status = r.status
         registeredAt = r.registeredAt
         user = Person(id: r.userId.wire, name: r.name, email: r.email)
+        answers = r.answers.values
+        declineReason = r.declineReason
     }
 }
 

@@ -26,6 +26,11 @@ struct JSONWriter {
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
 
+    /// A value as `APIJSON.foundationEncode` writes it.
+    mutating func encoded(_ value: some Encodable) {
+        bytes.append(contentsOf: APIJSON.foundationEncode(value))
+    }
+
     mutating func int(_ value: Int) {
         bytes.append(contentsOf: String(value).utf8)
     }

@@ -28,7 +28,8 @@ public enum DomainMetrics {
     /// Every `registrations_total` label, declared at zero from start-up (Prometheus guidance:
     /// a series that appears only after its first event breaks `rate()` and alerts on absence).
     static let registrationLabels = [
-        "confirmed", "waitlisted", "replayed", "full", "closed", "not_open", "already", "not_found", "in_progress", "rate_limited", "other",
+        "confirmed", "waitlisted", "pending", "replayed", "invalid", "full", "closed", "not_open", "already", "not_found", "in_progress",
+        "rate_limited", "other",
     ]
 
     /// Declares every known label set of the domain counters, at zero.
@@ -49,6 +50,7 @@ public enum DomainMetrics {
             switch answer.outcome {
             case .confirmed: "confirmed"
             case .waitlisted: "waitlisted"
+            case .pending: "pending"
             case .refused(let reason): label(reason.error)
             }
         case .failure(let error as DomainError): label(error)
@@ -65,6 +67,7 @@ public enum DomainMetrics {
         case .notFound: "not_found"
         case .idempotencyRequestInProgress: "in_progress"
         case .rateLimited: "rate_limited"
+        case .validation: "invalid"
         default: "other"
         }
     }

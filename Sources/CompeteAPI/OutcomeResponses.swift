@@ -6,11 +6,11 @@ import Vapor
 // the first answer and differs only by `Idempotent-Replayed: true`.
 
 extension Response {
-    /// 201 for a seat, 202 for a waitlist place, a problem for a refusal.
+    /// 201 for a seat, 202 for a waitlist place or a wait for approval, a problem for a refusal.
     static func registration(_ answer: Idempotent<RegistrationOutcome>) -> Response {
         let response: Response = switch answer.outcome {
         case .confirmed(let receipt): .json(RegistrationResponse(receipt), status: .created)
-        case .waitlisted(let receipt): .json(RegistrationResponse(receipt), status: .accepted)
+        case .waitlisted(let receipt), .pending(let receipt): .json(RegistrationResponse(receipt), status: .accepted)
         case .refused(let reason): Problem(reason.error).response()
         }
         return response.markedReplayed(answer.replayed)

@@ -81,6 +81,12 @@ extension Problem {
         case .capacityBelowRegistered(let registered):
             self.init(status: .conflict, code: "capacity_below_registered", title: "Capacity too low",
                       detail: "Capacity cannot be lower than the \(registered) seats already taken.")
+        case .questionsLocked(let reason):
+            self.init(status: .conflict, code: "questions_locked", title: "Questions locked",
+                      detail: "This change would invalidate answers already given: \(reason).")
+        case .registrationNotPending:
+            self.init(status: .conflict, code: "registration_not_pending", title: "Registration not pending",
+                      detail: "This registration is no longer waiting for a decision (it was cancelled or decided otherwise).")
         case .idempotencyKeyInvalid:
             self.init(status: .badRequest, code: "idempotency_key_invalid", title: "Invalid Idempotency-Key",
                       detail: "Idempotency-Key must be 1–255 visible ASCII characters (or an RFC 8941 quoted string).")

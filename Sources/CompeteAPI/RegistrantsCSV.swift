@@ -5,7 +5,7 @@ import Vapor
 /// page of registrants is written as it is read, so an export of any size holds one page in
 /// memory.
 public enum RegistrantsCSV {
-    static let header = "registrationId,status,registeredAt,userId,name,email\r\n"
+    static let header = "registrationId,status,registeredAt,userId,name,email"
 
     public static func response(competition: Competition, pages: AsyncThrowingStream<[Registrant], any Error>) -> Response {
         var headers = HTTPHeaders()
@@ -16,9 +16,12 @@ public enum RegistrantsCSV {
         )
         let body = Response.Body(asyncStream: { writer in
             do {
-                try await writer.write(.buffer(ByteBuffer(string: header)))
+                // One column per question, in the form's order, headed by its id.
+                let questions = competition.form.questions
+                let titles = [header] + questions.map { cell($0.id) }
+                try await writer.write(.buffer(ByteBuffer(string: titles.joined(separator: ",") + "\r\n")))
                 for try await page in pages {
-                    try await writer.write(.buffer(ByteBuffer(string: page.map(line).joined())))
+                    try await writer.write(.buffer(ByteBuffer(string: page.map { line($0, questions: questions) }.joined())))
                 }
                 try await writer.write(.end)
             } catch {
@@ -30,11 +33,11 @@ public enum RegistrantsCSV {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    static func line(_ r: Registrant) -> String {
-        [
+    static func line(_ r: Registrant, questions: [Question]) -> String {
+        ([
             r.registrationId.wire, r.status.rawValue,
             r.registeredAt.formatted(.iso8601), r.userId.wire, r.name, r.email,
-        ].map(cell).joined(separator: ",") + "\r\n"
+        ] + questions.map { r.answers[$0.id]?.text ?? "" }).map(cell).joined(separator: ",") + "\r\n"
     }
 
     /// Quotes when needed, and defuses cells a spreadsheet would run as a formula.

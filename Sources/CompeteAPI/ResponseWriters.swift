@@ -12,8 +12,13 @@ extension CompetitionResponse: JSONWritable {
         json.raw(","); json.key("organizer")
         json.raw("{"); json.key("id"); json.string(organizer.id)
         json.raw(","); json.key("name"); json.string(organizer.name); json.raw("}")
+        json.raw(","); json.key("questions")
+        // Rare and small: written by the encoder it must match.
+        if questions.isEmpty { json.raw("[]") } else { json.encoded(questions) }
         json.raw(","); json.key("regDeadline"); json.date(regDeadline)
         json.raw(","); json.key("registeredCount"); json.int(registeredCount)
+        json.raw(","); json.key("requiresApproval"); if requiresApproval { json.raw("true") } else { json.raw("false") }
+        json.raw(","); json.key("rules"); if let rules = rules.value { json.string(rules) } else { json.raw("null") }
         json.raw(","); json.key("seatsLeft"); json.int(seatsLeft)
         json.raw(","); json.key("startDate"); json.date(startDate)
         json.raw(","); json.key("status"); json.string(status.rawValue)

@@ -32,6 +32,26 @@ enum DemoData {
         ("Photography Contest", 30, "org1@compete.com", ["photography", "creative"], "One photo, one theme, one week.", "UTC"),
     ]
 
+    /// The Code Challenge shows a registration form: a school email proves eligibility, a
+    /// T-shirt size, and rules to accept.
+    static let codeChallengeForm: (questions: JSONValue, rules: String) = (
+        .array([
+            .object([
+                "id": .string("school_email"), "label": .string("School email"), "type": .string("email"), "required": .bool(true),
+                "allowedDomains": .array([.string("school.edu"), .string("uni.example")]),
+            ]),
+            .object([
+                "id": .string("shirt"), "label": .string("T-shirt size"), "type": .string("choice"), "required": .bool(true),
+                "options": .array(["XS", "S", "M", "L", "XL"].map(JSONValue.string)),
+            ]),
+        ]),
+        """
+        1. Teams of one: solve the puzzles on your own.
+        2. Any language the judge supports; no AI assistants.
+        3. Be kind in the chat. The judges' decisions are final.
+        """
+    )
+
     static func seed(
         auth: AuthService, competitions service: CompetitionService, users store: any UserStore, password: String, now: Date, logger: Logger
     ) async throws {
@@ -49,10 +69,11 @@ enum DemoData {
             let principal = Principal(userId: organizer.id, role: organizer.role)
             let existing = try await service.mine(principal, CompetitionQuery(search: demo.title, limit: 100))
             guard !existing.items.contains(where: { $0.title == demo.title }) else { continue }
+            let form = demo.title == "Code Challenge 2026" ? codeChallengeForm : nil
             _ = try await service.create(by: principal, CompetitionDraft(
                 title: demo.title, description: demo.description, tags: demo.tags, capacity: demo.capacity,
                 regDeadline: now.addingTimeInterval(7 * 86400), startDate: now.addingTimeInterval(8 * 86400),
-                timeZone: demo.timeZone
+                questions: form?.questions, rules: form.map { .some($0.rules) }, timeZone: demo.timeZone
             ))
             created += 1
         }

@@ -21,6 +21,10 @@ public struct Competition: Sendable, Equatable, Codable {
     public var organizerName: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// Questions, rules and approval: what registering asks beyond "who".
+    public var form: RegistrationForm
+    /// Registrations waiting for the organizer's approval (they hold no seat).
+    public var pendingCount: Int
     /// Where it happens: pages and messages show its times on this zone's clock.
     public var timeZone: TimeZoneName
     /// When registration opens; nil: open from publication.
@@ -30,6 +34,7 @@ public struct Competition: Sendable, Equatable, Codable {
         id: UUID, title: String, description: String, tags: [String], capacity: Int,
         registeredCount: Int, waitlistCapacity: Int, waitlistCount: Int, regDeadline: Date,
         startDate: Date, organizerId: UUID, organizerName: String, createdAt: Date, updatedAt: Date,
+        form: RegistrationForm = RegistrationForm(), pendingCount: Int = 0,
         timeZone: TimeZoneName = .utc, opensAt: Date? = nil
     ) {
         self.id = id
@@ -46,6 +51,8 @@ public struct Competition: Sendable, Equatable, Codable {
         self.organizerName = organizerName
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.form = form
+        self.pendingCount = pendingCount
         self.timeZone = timeZone
         self.opensAt = opensAt
     }

@@ -9,6 +9,11 @@ public struct CompetitionDraft: Sendable {
     public var regDeadline: Date?
     public var startDate: Date?
     public var waitlistCapacity: Int?
+    /// The questions exactly as sent (`QuestionList.parse` reads them).
+    public var questions: JSONValue?
+    /// Absent: unchanged; `.some(nil)` (JSON null or empty text): no rules.
+    public var rules: String??
+    public var requiresApproval: Bool?
     /// An IANA name, checked by `TimeZoneName`.
     public var timeZone: String?
     /// nil: unchanged; `.some(nil)`: no opening time (sent as JSON `null`).
@@ -17,6 +22,7 @@ public struct CompetitionDraft: Sendable {
     public init(
         title: String? = nil, description: String? = nil, tags: [String]? = nil, capacity: Int? = nil,
         regDeadline: Date? = nil, startDate: Date? = nil, waitlistCapacity: Int? = nil,
+        questions: JSONValue? = nil, rules: String?? = nil, requiresApproval: Bool? = nil,
         timeZone: String? = nil, opensAt: Date?? = nil
     ) {
         self.title = title
@@ -26,6 +32,9 @@ public struct CompetitionDraft: Sendable {
         self.regDeadline = regDeadline
         self.startDate = startDate
         self.waitlistCapacity = waitlistCapacity
+        self.questions = questions
+        self.rules = rules
+        self.requiresApproval = requiresApproval
         self.timeZone = timeZone
         self.opensAt = opensAt
     }
@@ -41,6 +50,7 @@ public struct CompetitionContent: Sendable, Equatable {
     public var startDate: Date
     /// 0 means no waitlist.
     public var waitlistCapacity: Int = 0
+    public var form = RegistrationForm()
     public var timeZone: TimeZoneName = .utc
     /// Must be before `regDeadline`; may be in the past (registration is then simply open).
     public var opensAt: Date?
@@ -62,6 +72,7 @@ public struct CompetitionContent: Sendable, Equatable {
             startDate: draft.startDate ?? draft.regDeadline ?? now, waitlistCapacity: draft.waitlistCapacity ?? 0,
             opensAt: draft.opensAt ?? nil
         )
+        errors += content.form.apply(draft)
         content.timeZone = Self.timeZone(draft.timeZone, errors: &errors) ?? .utc
         if !errors.isEmpty {
             // Report the missing fields together with whatever else is wrong in the present ones.
@@ -83,7 +94,7 @@ public struct CompetitionContent: Sendable, Equatable {
         if let startDate = patch.startDate { next.startDate = startDate }
         if let waitlistCapacity = patch.waitlistCapacity { next.waitlistCapacity = waitlistCapacity }
         if let opensAt = patch.opensAt { next.opensAt = opensAt }
-        var errors: [FieldError] = []
+        var errors = next.form.apply(patch)
         if let zone = Self.timeZone(patch.timeZone, errors: &errors) { next.timeZone = zone }
         return try next.normalized(checkingDeadlineAgainst: patch.regDeadline != nil ? now : nil, with: errors)
     }
@@ -135,6 +146,13 @@ public struct CompetitionContent: Sendable, Equatable {
         if startDate < regDeadline {
             errors.append(FieldError("startDate", "must not be before regDeadline"))
         }
+        if let rules = form.rules {
+            if rules.count > RegistrationForm.maxRules {
+                errors.append(FieldError("rules", "must be at most \(RegistrationForm.maxRules) characters"))
+            } else if Text.hasControlCharacters(rules, allowing: Text.multiLine) {
+                errors.append(FieldError("rules", "must not contain control or invisible formatting characters other than line breaks and tabs"))
+            }
+        }
         if let opensAt, opensAt >= regDeadline {
             errors.append(FieldError("opensAt", "must be before regDeadline"))
         }
@@ -146,8 +164,28 @@ extension Competition {
     public var content: CompetitionContent {
         CompetitionContent(
             title: title, description: description, tags: tags, capacity: capacity,
-            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity,
+            regDeadline: regDeadline, startDate: startDate, waitlistCapacity: waitlistCapacity, form: form,
             timeZone: timeZone, opensAt: opensAt
         )
+    }
+}
+
+extension RegistrationForm {
+    /// Takes the draft's questions, rules and approval setting; returns the questions' problems
+    /// (the rules' length is checked with the other fields).
+    mutating func apply(_ draft: CompetitionDraft) -> [FieldError] {
+        if let rules = draft.rules {
+            let trimmed = rules?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            self.rules = trimmed.isEmpty ? nil : trimmed
+        }
+        if let requiresApproval = draft.requiresApproval { self.requiresApproval = requiresApproval }
+        guard let raw = draft.questions else { return [] }
+        switch QuestionList.parse(raw) {
+        case .success(let parsed):
+            questions = parsed
+            return []
+        case .failure(.validation(let errors)): return errors
+        case .failure(let other): return [FieldError("questions", "\(other)")]
+        }
     }
 }

@@ -3,15 +3,24 @@ import Synchronization
 
 extension CompetitionService {
     /// A page of the registrants of a competition, for its own organizer only (emails are
-    /// private). The total is the competition's own counts: no rows are counted.
+    /// private): the active ones (confirmed, waitlisted, pending), or those of one status. The
+    /// total is the competition's own counts: no rows are counted, except declined ones.
     public func registrants(
-        by principal: Principal, competitionId: UUID, page: PageRequest = PageRequest(limit: Self.registrantsPageSize)
+        by principal: Principal, competitionId: UUID, status: RegistrationStatus? = nil,
+        page: PageRequest = PageRequest(limit: Self.registrantsPageSize)
     ) async throws -> (Competition, Page<Registrant>) {
         let page = try page.validated(maxLimit: 1_000)
+        if status == .cancelled { throw DomainError.invalid("status", "must be confirmed, waitlisted, pending or declined") }
         let competition = try await ownCompetition(by: principal, competitionId)
-        let items = try await competitions.registrants(competitionId: competitionId, page: page)
-        return (competition, Page(items: items, page: page.page, limit: page.limit,
-                                  total: competition.registeredCount + competition.waitlistCount))
+        let items = try await competitions.registrants(competitionId: competitionId, status: status, page: page)
+        let total = switch status {
+        case nil: competition.registeredCount + competition.waitlistCount + competition.pendingCount
+        case .confirmed?: competition.registeredCount
+        case .waitlisted?: competition.waitlistCount
+        case .pending?: competition.pendingCount
+        case .declined?, .cancelled?: try await competitions.count(competitionId: competitionId, status: .declined)
+        }
+        return (competition, Page(items: items, page: page.page, limit: page.limit, total: total))
     }
 
     /// All the registrants of a competition, for its own organizer only, read a page at a time
@@ -24,7 +33,7 @@ extension CompetitionService {
         let next = PageCursor()
         let pages = AsyncThrowingStream<[Registrant], any Error> {
             guard let page = next.take() else { return nil }
-            let items = try await competitions.registrants(competitionId: competitionId, page: page)
+            let items = try await competitions.registrants(competitionId: competitionId, status: nil, page: page)
             if items.count == page.limit { next.advance() } else { next.finish() }
             return items.isEmpty && page.page > 1 ? nil : items
         }

@@ -65,16 +65,19 @@ public struct CompetitionService: Sendable {
     }
 
     /// Applies a partial update. Only the owning organizer may edit, capacity may not drop below
-    /// the seats already taken nor the waitlist below the people waiting; all checked under the
-    /// store's row lock. Raising capacity promotes waitlisted participants in the same transaction.
+    /// the seats already taken nor the waitlist below the people waiting, and questions that
+    /// have answers stay (`RegistrationForm.checkChange`); all checked under the store's row lock. Raising capacity promotes waitlisted participants in the same transaction.
     public func update(by principal: Principal, id: UUID, _ patch: CompetitionDraft) async throws -> Competition {
         try Self.requireOrganizer(principal)
         let now = effects.now()
-        let updated = try await competitions.update(id: id, now: now) { current in
+        let updated = try await competitions.update(id: id, now: now, readingUsage: patch.questions != nil) { current, usage in
             guard current.organizerId == principal.userId else {
                 throw DomainError.forbidden("only the organizer who created this competition may edit it")
             }
             let content = try current.content.applying(patch, now: now)
+            if patch.questions != nil {
+                try RegistrationForm.checkChange(from: current.form.questions, to: content.form.questions, usage: usage)
+            }
             guard content.capacity >= current.registeredCount else {
                 throw DomainError.capacityBelowRegistered(registered: current.registeredCount)
             }

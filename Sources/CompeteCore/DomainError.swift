@@ -28,6 +28,10 @@ public enum DomainError: Error, Sendable, Equatable {
     case registrationNotOpen(opensAt: Date, timeZone: TimeZoneName)
     case notRegistered
     case capacityBelowRegistered(registered: Int)
+    /// A change to the questions would invalidate answers already given (the reason says which).
+    case questionsLocked(String)
+    /// An approval or decline of a registration that is no longer waiting for one.
+    case registrationNotPending
     case idempotencyKeyInvalid
     case idempotencyKeyReused
     case idempotencyRequestInProgress(retryAfterSeconds: Int)

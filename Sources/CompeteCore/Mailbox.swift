@@ -5,7 +5,7 @@ import Foundation
 public struct MailMessage: Sendable, Equatable {
     /// Adding a kind is adding a case here and its template pair in CompeteJobs' `MailTemplates`.
     public enum Kind: String, Sendable, Codable {
-        case confirmation, cancellation, promotion, reminder
+        case confirmation, cancellation, promotion, reminder, pending, waitlisted, declined
     }
 
     public let kind: Kind

@@ -19,30 +19,50 @@ public protocol CompetitionStore: Sendable {
     ) async throws -> Competition
     func find(id: UUID) async throws -> Competition?
     func list(_ query: CompetitionQuery, now: Date) async throws -> Page<Competition>
-    /// Locks the competition, lets `change` compute its new content from the current state
-    /// (throwing to refuse), and writes it. Nil when there is no such competition.
+    /// Locks the competition, lets `change` compute its new content from the current state and,
+    /// with `readingUsage`, how its form is used (else an empty `FormUsage`), throwing to
+    /// refuse, and writes it. Nil when there is no such competition.
     func update(
-        id: UUID, now: Date, _ change: @escaping @Sendable (Competition) throws -> CompetitionContent
+        id: UUID, now: Date, readingUsage: Bool,
+        _ change: @escaping @Sendable (Competition, FormUsage) throws -> CompetitionContent
     ) async throws -> Competition?
-    /// One page of the active registrations, confirmed first (oldest first), then the waitlist
-    /// in order.
-    func registrants(competitionId: UUID, page: PageRequest) async throws -> [Registrant]
+    /// One page of the registrations that are not cancelled (all, or those of one status):
+    /// confirmed first (oldest first), then the waitlist in order, then pending, then declined.
+    func registrants(competitionId: UUID, status: RegistrationStatus?, page: PageRequest) async throws -> [Registrant]
+    /// How many registrations of the competition have this status (counted: use the
+    /// competition's counters where they exist).
+    func count(competitionId: UUID, status: RegistrationStatus) async throws -> Int
 }
 
 public protocol RegistrationStore: Sendable {
     /// Claims a seat (or, when none is left, a waitlist place), inserts the registration and its
     /// outbox row, and stores the outcome (a refusal too) under `lease`, all in one transaction.
     /// Throws `idempotencyRequestInProgress`, having changed nothing, when the lease is lost.
+    ///
+    /// With `awaitingApproval` it claims nothing: the registration is `pending` (refused only
+    /// when the competition is missing or closed, or the participant already has one).
     func register(
-        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date, lease: IdempotencyLease?
+        userId: UUID, competitionId: UUID, registrationId: UUID, answers: Answers, awaitingApproval: Bool,
+        now: Date, lease: IdempotencyLease?
     ) async throws -> RegistrationOutcome
-    /// Cancels the active (confirmed or waitlisted) registration; a freed seat goes to the first
+    /// The competition's owner, deadline and form; nil when there is no such competition.
+    func form(competitionId: UUID) async throws -> CompetitionForm?
+    /// Replaces the answers of the participant's active registration while registration is open.
+    func changeAnswers(userId: UUID, competitionId: UUID, answers: Answers, now: Date) async throws -> AnswersChange
+    /// Approves (claiming a seat, else a waitlist place, under the same rule as registering) or
+    /// declines a pending registration, with its message, in one transaction. Deciding what
+    /// was already decided the same way answers the registration as it is.
+    func decide(
+        competitionId: UUID, registrationId: UUID, _ decision: RegistrationDecision, now: Date
+    ) async throws -> DecisionOutcome
+    /// Cancels the active (confirmed, waitlisted or pending) registration; a freed seat goes to the first
     /// waitlisted participant in the same transaction, until the competition starts. Nil when
     /// there is no active registration.
     func cancel(userId: UUID, competitionId: UUID, now: Date) async throws -> CancellationReceipt?
     /// One page of a participant's registrations, newest first, with their total.
     func registrations(userId: UUID, page: PageRequest) async throws -> Page<ParticipantRegistration>
-    /// The participant's confirmed or waitlisted registration for one competition, if any.
+    /// The participant's registration for one competition that is not cancelled (active or
+    /// declined), if any.
     func activeRegistration(userId: UUID, competitionId: UUID) async throws -> ParticipantRegistration?
 }
 

@@ -6,6 +6,15 @@ public enum RegistrationStatus: String, Sendable, Codable {
     /// served when a seat frees up.
     case waitlisted
     case cancelled
+    /// Waiting for the organizer's approval; holds no seat.
+    case pending
+    /// Refused by the organizer (final: the participant cannot register again).
+    case declined
+
+    /// Statuses that count as "registered" for the participant: one at most per competition.
+    public var isActive: Bool { self == .confirmed || self == .waitlisted || self == .pending }
+
+    public static let active: [RegistrationStatus] = [.confirmed, .waitlisted, .pending]
 }
 
 /// The answer to a successful registration: a seat, or a place on the waitlist.
@@ -95,11 +104,17 @@ public enum RegistrationOutcome: Sendable, Equatable, Codable {
     case confirmed(RegistrationReceipt)
     /// No seat, but a place on the waitlist (`receipt.position`).
     case waitlisted(RegistrationReceipt)
+    /// Waiting for the organizer's approval, no seat taken.
+    case pending(RegistrationReceipt)
     case refused(RegistrationRejection)
 
-    /// A seat or a waitlist place, by the receipt's status.
+    /// A seat, a waitlist place or a wait for approval, by the receipt's status.
     public init(_ receipt: RegistrationReceipt) {
-        self = receipt.status == .waitlisted ? .waitlisted(receipt) : .confirmed(receipt)
+        switch receipt.status {
+        case .waitlisted: self = .waitlisted(receipt)
+        case .pending: self = .pending(receipt)
+        default: self = .confirmed(receipt)
+        }
     }
 }
 
@@ -124,12 +139,16 @@ public struct ParticipantRegistration: Sendable, Equatable {
     public let competitionTitle: String
     public let regDeadline: Date
     public let startDate: Date
+    public let answers: Answers
+    /// The organizer's reason, for `declined` (nil when none was given).
+    public let declineReason: String?
     /// The competition's, for showing its times.
     public let timeZone: TimeZoneName
 
     public init(
         registrationId: UUID, status: RegistrationStatus, position: Int? = nil, registeredAt: Date, competitionId: UUID,
-        competitionTitle: String, regDeadline: Date, startDate: Date, timeZone: TimeZoneName = .utc
+        competitionTitle: String, regDeadline: Date, startDate: Date, answers: Answers = Answers(), declineReason: String? = nil,
+        timeZone: TimeZoneName = .utc
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -139,6 +158,8 @@ public struct ParticipantRegistration: Sendable, Equatable {
         self.competitionTitle = competitionTitle
         self.regDeadline = regDeadline
         self.startDate = startDate
+        self.answers = answers
+        self.declineReason = declineReason
         self.timeZone = timeZone
     }
 }
@@ -153,10 +174,12 @@ public struct Registrant: Sendable, Equatable {
     public let email: String
     /// An email about this registration could not be delivered (refused, or out of attempts).
     public let deliveryFailed: Bool
+    public let answers: Answers
+    public let declineReason: String?
 
     public init(
         registrationId: UUID, status: RegistrationStatus, registeredAt: Date, userId: UUID, name: String, email: String,
-        deliveryFailed: Bool = false
+        deliveryFailed: Bool = false, answers: Answers = Answers(), declineReason: String? = nil
     ) {
         self.deliveryFailed = deliveryFailed
         self.registrationId = registrationId
@@ -165,5 +188,30 @@ public struct Registrant: Sendable, Equatable {
         self.userId = userId
         self.name = name
         self.email = email
+        self.answers = answers
+        self.declineReason = declineReason
     }
+}
+
+/// What a competition's registration needs to know before the store is asked: whose it is,
+/// and its form.
+public struct CompetitionForm: Sendable, Equatable {
+    public let competitionId: UUID
+    public let organizerId: UUID
+    public let regDeadline: Date
+    public let form: RegistrationForm
+
+    public init(competitionId: UUID, organizerId: UUID, regDeadline: Date, form: RegistrationForm) {
+        self.competitionId = competitionId
+        self.organizerId = organizerId
+        self.regDeadline = regDeadline
+        self.form = form
+    }
+}
+
+/// What changing answers came to.
+public enum AnswersChange: Sendable, Equatable {
+    case changed(registrationId: UUID)
+    case notRegistered
+    case closed
 }

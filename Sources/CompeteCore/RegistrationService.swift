@@ -28,8 +28,12 @@ public struct RegistrationService: Sendable {
     /// inside the idempotent work, so a replayed answer, a reused key (422) and a duplicate in
     /// flight (409) cost nothing: they do no work. An attempt refused by the budget stores
     /// nothing and releases its key, so the same key may be retried after `Retry-After`.
+    ///
+    /// The submission is checked against the competition's form inside the work, after a
+    /// replay would have answered: a refused form (400) stores nothing and frees the key.
     public func register(
-        _ principal: Principal, competitionId: UUID, idempotency call: IdempotencyCall? = nil
+        _ principal: Principal, competitionId: UUID, submission: FormSubmission = FormSubmission(),
+        idempotency call: IdempotencyCall? = nil
     ) async throws -> Idempotent<RegistrationOutcome> {
         do {
             guard principal.role == .participant else {
@@ -41,9 +45,13 @@ public struct RegistrationService: Sendable {
                         [(.registrations(userId: principal.userId), limiter.limits.registrationsPerUser)], now: effects.now()
                     )
                 }
+                // A missing competition has no form to check: the store answers (and stores)
+                // not_found, whatever the body says.
+                let form = try await registrations.form(competitionId: competitionId)?.form
+                let answers = try form?.validate(submission) ?? Answers()
                 return try await registrations.register(
                     userId: principal.userId, competitionId: competitionId, registrationId: effects.makeID(),
-                    now: effects.now(), lease: lease
+                    answers: answers, awaitingApproval: form?.requiresApproval ?? false, now: effects.now(), lease: lease
                 )
             }
             observe(.success(answer))
@@ -66,7 +74,7 @@ public struct RegistrationService: Sendable {
         try await registrations.registrations(userId: principal.userId, page: page.validated(maxLimit: 100))
     }
 
-    /// The caller's confirmed or waitlisted registration for one competition, if any.
+    /// The caller's registration for one competition that is not cancelled, if any.
     public func mine(_ principal: Principal, competitionId: UUID) async throws -> ParticipantRegistration? {
         try await registrations.activeRegistration(userId: principal.userId, competitionId: competitionId)
     }

@@ -20,6 +20,8 @@ public enum SiteURL: Sendable, Equatable {
     /// Reminders' one-click unsubscribe (RFC 8058): GET shows a page that asks first, POST turns
     /// them off (tokens are URL-safe base64).
     case unsubscribe(token: String)
+    /// Where the organizer's approve / decline buttons post.
+    case decisions(UUID)
     case organizerWebhooks
     case organizerWebhook(UUID)
     // The JSON API.
@@ -39,6 +41,7 @@ public enum SiteURL: Sendable, Equatable {
         case .organizerCompetition(let id): "/organizer/competitions/\(Self.segment(id))"
         case .registrants(let id): "/organizer/competitions/\(Self.segment(id))/registrants"
         case .registrantsCSV(let id): "/organizer/competitions/\(Self.segment(id))/registrants.csv"
+        case .decisions(let id): "/organizer/competitions/\(Self.segment(id))/decisions"
         case .organizerWebhooks: "/organizer/webhooks"
         case .organizerWebhook(let id): "/organizer/webhooks/\(Self.segment(id))"
         case .apiCompetition(let id): "/api/competitions/\(Self.segment(id))"

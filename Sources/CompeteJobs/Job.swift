@@ -6,6 +6,11 @@ public enum JobType: String, Sendable, CaseIterable {
     case registrationConfirmation = "registration:confirmation"
     case registrationCancellation = "registration:cancellation"
     case registrationPromotion = "registration:promotion"
+    /// Registered where the organizer approves each entry: "we'll let you know".
+    case registrationPending = "registration:pending"
+    /// Approved, but every seat was taken: a place on the waitlist.
+    case registrationWaitlisted = "registration:waitlisted"
+    case registrationDeclined = "registration:declined"
     case reminderNotify = "reminder:notify"
 }
 

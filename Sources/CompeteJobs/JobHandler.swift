@@ -36,6 +36,12 @@ public struct JobHandler: Sendable {
                 message = try messages.cancellation(context)
             case .registrationPromotion:
                 message = try messages.promotion(context)
+            case .registrationPending:
+                message = try messages.pending(context)
+            case .registrationWaitlisted:
+                message = try messages.waitlisted(context)
+            case .registrationDeclined:
+                message = try messages.declined(context)
             case .reminderNotify:
                 // Cancelled since it was scheduled, already under way, or reminders turned off:
                 // nothing to remind of.

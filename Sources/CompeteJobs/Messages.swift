@@ -17,13 +17,15 @@ public struct RegistrationMailContext: Sendable {
     public let startDate: Date
     /// When the competition last changed: the calendar entry's DTSTAMP.
     public let updatedAt: Date
+    /// The organizer's reason, once declined.
+    public let declineReason: String?
     /// The competition's: messages give its times on this zone's clock.
     public let timeZone: TimeZoneName
 
     public init(
         registrationId: UUID, status: RegistrationStatus, userId: UUID, userName: String, email: String, remindersEnabled: Bool = true,
         competitionId: UUID, competitionTitle: String, competitionDescription: String = "", organizerName: String = "",
-        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0), timeZone: TimeZoneName = .utc
+        startDate: Date, updatedAt: Date = Date(timeIntervalSince1970: 0), declineReason: String? = nil, timeZone: TimeZoneName = .utc
     ) {
         self.registrationId = registrationId
         self.status = status
@@ -37,6 +39,7 @@ public struct RegistrationMailContext: Sendable {
         self.organizerName = organizerName
         self.startDate = startDate
         self.updatedAt = updatedAt
+        self.declineReason = declineReason
         self.timeZone = timeZone
     }
 }
@@ -99,8 +102,21 @@ struct Messages {
         try message(.reminder, lastHour ? "reminder-last-hour" : "reminder", c, unsubscribeURL: links.unsubscribeURL(for: c.userId))
     }
 
+    func pending(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.pending, "pending", c)
+    }
+
+    func waitlisted(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.waitlisted, "waitlisted", c)
+    }
+
+    func declined(_ c: RegistrationMailContext) throws -> MailMessage {
+        try message(.declined, "declined", c, extra: ["reasonLine": c.declineReason.map { "\n\nThe organizer's reason: \($0)" } ?? ""])
+    }
+
     private func message(
-        _ kind: MailMessage.Kind, _ template: String, _ c: RegistrationMailContext, calendar: String? = nil, unsubscribeURL: String? = nil
+        _ kind: MailMessage.Kind, _ template: String, _ c: RegistrationMailContext, calendar: String? = nil, unsubscribeURL: String? = nil,
+        extra: [String: String] = [:]
     ) throws -> MailMessage {
         var values = [
             "name": c.userName,
@@ -113,6 +129,7 @@ struct Messages {
         ]
         // Without signed links (tests that build no signer) the text still reads sensibly.
         values["unsubscribeURL"] = unsubscribeURL ?? SiteURL.account.absolute(on: links.webBase)
+        values.merge(extra) { _, new in new }
         let rendered = try templates.render(template, values)
         return MailMessage(
             kind: kind, userId: c.userId, to: c.email, subject: rendered.subject, body: rendered.text, toName: c.userName,

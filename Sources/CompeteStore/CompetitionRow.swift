@@ -8,7 +8,7 @@ struct CompetitionRow: Decodable {
     static let columns = """
         c.id, c.title, c.description, c.tags, c.capacity, c.registered_count, c.waitlist_capacity,
         c.waitlist_count, c.reg_deadline, c.start_date, c.organizer_id, u.name AS organizer_name,
-        c.created_at, c.updated_at, c.time_zone, c.opens_at
+        c.created_at, c.updated_at, c.questions, c.rules, c.requires_approval, c.pending_count, c.time_zone, c.opens_at
         """
 
     static let from = "competitions c JOIN users u ON u.id = c.organizer_id"
@@ -27,6 +27,10 @@ struct CompetitionRow: Decodable {
     let organizerName: String
     let createdAt: Date
     let updatedAt: Date
+    let questions: String
+    let rules: String?
+    let requiresApproval: Int
+    let pendingCount: Int
     let timeZone: String
     let opensAt: Date?
 
@@ -38,7 +42,8 @@ struct CompetitionRow: Decodable {
             regDeadline: regDeadline, startDate: startDate,
             organizerId: organizerId, organizerName: organizerName,
             createdAt: createdAt, updatedAt: updatedAt,
-            timeZone: Self.zone(timeZone), opensAt: opensAt
+            form: RegistrationForm(questions: Self.decodeQuestions(questions), rules: rules, requiresApproval: requiresApproval != 0),
+            pendingCount: pendingCount, timeZone: Self.zone(timeZone), opensAt: opensAt
         )
     }
 
@@ -46,6 +51,20 @@ struct CompetitionRow: Decodable {
     /// database ever drops one, its times are shown in UTC rather than failing the read.
     static func zone(_ stored: String) -> TimeZoneName {
         TimeZoneName(stored) ?? .utc
+    }
+
+    /// The stored JSON list of questions (M014); written only from validated questions.
+    static func encodeQuestions(_ questions: [Question]) -> String {
+        guard !questions.isEmpty else { return "[]" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(questions)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// Most competitions ask nothing: `[]` is not run through a decoder on every list read.
+    static func decodeQuestions(_ stored: String) -> [Question] {
+        guard stored != "[]" else { return [] }
+        return (try? JSONDecoder().decode([Question].self, from: Data(stored.utf8))) ?? []
     }
 
     /// `["a", "b"]` ⇄ `",a,b,"`: the delimiters let `LIKE '%,a,%'` match whole tags only.

@@ -42,13 +42,17 @@ struct ParticipantRegistrationRow: Decodable {
     let title: String
     let regDeadline: Date
     let startDate: Date
+    let answers: String
+    let declineReason: String?
     let timeZone: String
 
     var registration: ParticipantRegistration {
         ParticipantRegistration(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled, position: position,
             registeredAt: createdAt, competitionId: competitionId, competitionTitle: title,
-            regDeadline: regDeadline, startDate: startDate, timeZone: CompetitionRow.zone(timeZone)
+            regDeadline: regDeadline, startDate: startDate,
+            answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason,
+            timeZone: CompetitionRow.zone(timeZone)
         )
     }
 }

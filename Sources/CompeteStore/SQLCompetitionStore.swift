@@ -15,11 +15,13 @@ public struct SQLCompetitionStore: CompetitionStore {
         try await context.transaction(touchingCompetitions: true) { sql in
             try await sql.raw("""
                 INSERT INTO competitions (id, title, description, tags, capacity, waitlist_capacity, reg_deadline,
-                                          start_date, organizer_id, created_at, updated_at, time_zone, opens_at)
+                                          start_date, organizer_id, created_at, updated_at, questions, rules, requires_approval,
+                                          time_zone, opens_at)
                 VALUES (\(bind: id), \(bind: content.title), \(bind: content.description),
                         \(bind: CompetitionRow.encodeTags(content.tags)), \(bind: content.capacity),
                         \(bind: content.waitlistCapacity), \(bind: content.regDeadline), \(bind: content.startDate),
-                        \(bind: organizerId), \(bind: now), \(bind: now),
+                        \(bind: organizerId), \(bind: now), \(bind: now), \(bind: CompetitionRow.encodeQuestions(content.form.questions)),
+                        \(bind: content.form.rules), \(bind: content.form.requiresApproval ? 1 : 0),
                         \(bind: content.timeZone.identifier), \(bind: content.opensAt))
                 """).run()
             guard let competition = try await Self.find(id: id, on: sql, lock: "") else {
@@ -91,18 +93,22 @@ public struct SQLCompetitionStore: CompetitionStore {
     }
 
     public func update(
-        id: UUID, now: Date, _ change: @escaping @Sendable (Competition) throws -> CompetitionContent
+        id: UUID, now: Date, readingUsage: Bool,
+        _ change: @escaping @Sendable (Competition, FormUsage) throws -> CompetitionContent
     ) async throws -> Competition? {
         let flavor = context.flavor
         let lock = flavor.forUpdate
         return try await context.transaction(touchingCompetitions: true) { sql in
             guard let current = try await Self.find(id: id, on: sql, lock: lock) else { return nil }
-            let content = try change(current)
+            let usage = readingUsage ? try await Self.formUsage(competitionId: id, on: sql) : FormUsage()
+            let content = try change(current, usage)
             try await sql.raw("""
                 UPDATE competitions SET title = \(bind: content.title), description = \(bind: content.description),
                     tags = \(bind: CompetitionRow.encodeTags(content.tags)), capacity = \(bind: content.capacity),
                     reg_deadline = \(bind: content.regDeadline), start_date = \(bind: content.startDate),
                     waitlist_capacity = \(bind: content.waitlistCapacity), updated_at = \(bind: now),
+                    questions = \(bind: CompetitionRow.encodeQuestions(content.form.questions)), rules = \(bind: content.form.rules),
+                    requires_approval = \(bind: content.form.requiresApproval ? 1 : 0),
                     time_zone = \(bind: content.timeZone.identifier), opens_at = \(bind: content.opensAt)
                 WHERE id = \(bind: id)
                 """).run()
@@ -112,17 +118,44 @@ public struct SQLCompetitionStore: CompetitionStore {
         }
     }
 
-    public func registrants(competitionId: UUID, page: PageRequest) async throws -> [Registrant] {
-        try await context.sql.raw("""
-            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email,
+    public func registrants(competitionId: UUID, status: RegistrationStatus?, page: PageRequest) async throws -> [Registrant] {
+        let filter: SQLQueryString = if let status {
+            "r.status = \(bind: status.rawValue)"
+        } else {
+            "r.status IN \(SQLQueryString.list(RegistrationStatus.active.map(\.rawValue)))"
+        }
+        return try await context.sql.raw("""
+            SELECT r.id, r.status, r.created_at, u.id AS user_id, u.name, u.email, r.answers, r.decline_reason,
                    CASE WHEN EXISTS (SELECT 1 FROM mailbox m WHERE m.registration_id = r.id AND m.delivery = \(bind: MailDelivery.failed.rawValue))
                         THEN 1 ELSE 0 END AS delivery_failed
             FROM registrations r JOIN users u ON u.id = r.user_id
-            WHERE r.competition_id = \(bind: competitionId) AND r.status <> \(bind: RegistrationStatus.cancelled.rawValue)
-            ORDER BY CASE WHEN r.status = \(bind: RegistrationStatus.confirmed.rawValue) THEN 0 ELSE 1 END,
+            WHERE r.competition_id = \(bind: competitionId) AND \(filter)
+            ORDER BY CASE r.status WHEN \(bind: RegistrationStatus.confirmed.rawValue) THEN 0
+                                   WHEN \(bind: RegistrationStatus.waitlisted.rawValue) THEN 1
+                                   WHEN \(bind: RegistrationStatus.pending.rawValue) THEN 2 ELSE 3 END,
                      r.waitlist_seq, r.created_at, r.id
             LIMIT \(bind: page.limit) OFFSET \(bind: page.offset)
             """).all(decoding: RegistrantRow.self, with: .snakeCase).map(\.registrant)
+    }
+
+    public func count(competitionId: UUID, status: RegistrationStatus) async throws -> Int {
+        try await context.sql.raw("""
+            SELECT COUNT(*) AS n FROM registrations WHERE competition_id = \(bind: competitionId) AND status = \(bind: status.rawValue)
+            """).first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
+    /// Which questions the active registrations have answered, read under the competition's
+    /// lock when its questions change (rare, and a scan of this competition's rows only).
+    static func formUsage(competitionId: UUID, on sql: any SQLDatabase) async throws -> FormUsage {
+        let stored = try await sql.raw("""
+            SELECT answers FROM registrations
+            WHERE competition_id = \(bind: competitionId) AND status IN \(SQLQueryString.list(RegistrationStatus.active.map(\.rawValue)))
+            """).all(decodingColumn: "answers", as: String.self)
+        var usage = FormUsage(activeRegistrations: stored.count)
+        for text in stored where text != "{}" {
+            if let answers = Answers(canonicalJSON: text) { usage.answeredQuestionIds.formUnion(answers.values.keys) }
+        }
+        return usage
     }
 }
 
@@ -135,11 +168,14 @@ private struct RegistrantRow: Decodable {
     let name: String
     let email: String
     let deliveryFailed: Int
+    let answers: String
+    let declineReason: String?
 
     var registrant: Registrant {
         Registrant(
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .confirmed,
-            registeredAt: createdAt, userId: userId, name: name, email: email, deliveryFailed: deliveryFailed != 0
+            registeredAt: createdAt, userId: userId, name: name, email: email, deliveryFailed: deliveryFailed != 0,
+            answers: Answers(canonicalJSON: answers) ?? Answers(), declineReason: declineReason
         )
     }
 }

@@ -142,4 +142,8 @@ extension SQLQueryString {
     static func list(_ values: [UUID]) -> SQLQueryString {
         "(" + values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
     }
+
+    static func list(_ values: [String]) -> SQLQueryString {
+        "(" + values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
+    }
 }

@@ -40,7 +40,7 @@ public struct SQLMailbox: MailTransport, MailboxReader, MailContextStore, Delive
         try await context.sql.raw("""
             SELECT r.id, r.status, u.id AS user_id, u.name, u.email, u.reminders_enabled,
                    c.id AS competition_id, c.title, c.description, c.start_date, c.updated_at, c.time_zone,
-                   o.name AS organizer_name
+                   o.name AS organizer_name, r.decline_reason
             FROM registrations r JOIN users u ON u.id = r.user_id JOIN competitions c ON c.id = r.competition_id
                  JOIN users o ON o.id = c.organizer_id
             WHERE r.id = \(bind: registrationId)
@@ -85,6 +85,7 @@ private struct MailContextRow: Decodable {
     let startDate: Date
     let updatedAt: Date
     let organizerName: String
+    let declineReason: String?
     let timeZone: String
 
     var context: RegistrationMailContext {
@@ -92,7 +93,7 @@ private struct MailContextRow: Decodable {
             registrationId: id, status: RegistrationStatus(rawValue: status) ?? .cancelled,
             userId: userId, userName: name, email: email, remindersEnabled: remindersEnabled,
             competitionId: competitionId, competitionTitle: title, competitionDescription: description,
-            organizerName: organizerName, startDate: startDate, updatedAt: updatedAt,
+            organizerName: organizerName, startDate: startDate, updatedAt: updatedAt, declineReason: declineReason,
             timeZone: CompetitionRow.zone(timeZone)
         )
     }

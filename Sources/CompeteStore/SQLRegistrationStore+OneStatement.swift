@@ -12,10 +12,8 @@ extension SQLRegistrationStore {
     /// explains. A second active registration (or, with an external lease, a key stored by
     /// someone else) violates a unique index, which aborts the whole statement, seat included,
     /// and also leaves the answer to the transaction.
-    static func registerSeat(
-        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date,
-        lease: IdempotencyLease?, on sql: any SQLDatabase
-    ) async throws -> RegistrationReceipt? {
+    static func registerSeat(_ entry: Entry, lease: IdempotencyLease?, on sql: any SQLDatabase) async throws -> RegistrationReceipt? {
+        let (registrationId, userId, competitionId, now) = (entry.id, entry.userId, entry.competitionId, entry.now)
         let receipt = RegistrationReceipt(
             registrationId: registrationId, competitionId: competitionId, status: .confirmed, registeredAt: now
         )
@@ -48,8 +46,9 @@ extension SQLRegistrationStore {
                 WITH \(leaseRow) seat AS (
                   \(claimSeat(competitionId: competitionId, dbNow: SQLFlavor.postgres.now, now: now, also: leaseHeld))
                 ), reg AS (
-                  INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq)
-                  SELECT \(bind: registrationId), seat.id, \(bind: userId), \(bind: RegistrationStatus.confirmed.rawValue), \(bind: now), NULL FROM seat
+                  INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq, answers)
+                  SELECT \(bind: registrationId), seat.id, \(bind: userId), \(bind: RegistrationStatus.confirmed.rawValue), \(bind: now), NULL,
+                         \(bind: entry.answers.canonicalJSON) FROM seat
                   RETURNING id
                 ), box AS (
                   INSERT INTO outbox (id, topic, payload, created_at)

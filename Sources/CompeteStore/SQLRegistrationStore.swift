@@ -18,47 +18,53 @@ public struct SQLRegistrationStore: RegistrationStore {
     /// one statement (`registerSeat`), unless the competition was just found without one
     /// (`NoSeatHints`); the transaction handles everything else.
     public func register(
-        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date, lease: IdempotencyLease?
+        userId: UUID, competitionId: UUID, registrationId: UUID, answers: Answers, awaitingApproval: Bool,
+        now: Date, lease: IdempotencyLease?
     ) async throws -> RegistrationOutcome {
-        guard context.flavor == .postgres else {
-            return try await registerInTransaction(
-                userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, lease: lease
-            )
+        let entry = Entry(id: registrationId, userId: userId, competitionId: competitionId, answers: answers, now: now)
+        guard context.flavor == .postgres, !awaitingApproval else {
+            return try await registerInTransaction(entry, awaitingApproval: awaitingApproval, lease: lease)
         }
-        if !noSeat.skipsSeatPath(competitionId, now: now), let receipt = try await Self.registerSeat(
-            userId: userId, competitionId: competitionId, registrationId: registrationId, now: now,
-            lease: lease, on: context.sql
-        ) {
+        if !noSeat.skipsSeatPath(competitionId, now: now), let receipt = try await Self.registerSeat(entry, lease: lease, on: context.sql) {
             return .confirmed(receipt)
         }
-        let outcome = try await registerInTransaction(
-            userId: userId, competitionId: competitionId, registrationId: registrationId, now: now, lease: lease
-        )
+        let outcome = try await registerInTransaction(entry, awaitingApproval: false, lease: lease)
         switch outcome {
         case .confirmed: noSeat.seatTaken(competitionId)
         case .waitlisted, .refused(.full), .refused(.closed): noSeat.noSeat(competitionId)
         case .refused(.notOpen(let opensAt, _)): noSeat.notOpen(competitionId, until: opensAt)
-        case .refused: break
+        case .refused, .pending: break
         }
         return outcome
     }
 
-    private func registerInTransaction(
-        userId: UUID, competitionId: UUID, registrationId: UUID, now: Date, lease: IdempotencyLease?
-    ) async throws -> RegistrationOutcome {
+    /// A registration about to be written.
+    struct Entry: Sendable {
+        let id: UUID
+        let userId: UUID
+        let competitionId: UUID
+        let answers: Answers
+        let now: Date
+    }
+
+    private func registerInTransaction(_ entry: Entry, awaitingApproval: Bool, lease: IdempotencyLease?) async throws -> RegistrationOutcome {
         let dbNow = context.flavor.now
+        let competitionId = entry.competitionId
         return try await context.transaction(touchingCompetitions: true) { sql in
             var outcome: RegistrationOutcome
-            if let place = try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, now: now, on: sql) {
-                outcome = try await Self.insertRegistration(
-                    id: registrationId, userId: userId, competitionId: competitionId, place: place, now: now, on: sql
-                )
+            let place = awaitingApproval
+                ? try await Self.claimApprovalPlace(competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql)
+                : try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql)
+            if let place {
+                outcome = try await Self.insertRegistration(entry, place: place, on: sql)
                 if case .refused = outcome {
                     // Already registered: give the place back within the same transaction.
                     try await Self.releasePlace(place, competitionId: competitionId, on: sql)
                 }
             } else {
-                outcome = .refused(try await Self.diagnose(userId: userId, competitionId: competitionId, dbNow: dbNow, now: now, on: sql))
+                outcome = .refused(try await Self.diagnose(
+                    userId: entry.userId, competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql
+                ))
             }
             if let lease {
                 try await SQLIdempotencyStore.complete(lease, with: try StoredOutcome(outcome), on: sql)
@@ -93,6 +99,8 @@ public struct SQLRegistrationStore: RegistrationStore {
         /// `last`: it was the last free seat.
         case seat(last: Bool)
         case waitlist(position: Int, sequence: Int)
+        /// No seat: a wait for the organizer's approval (`pending_count`).
+        case approval
     }
 
     private static func claimPlace(competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase) async throws -> Place? {
@@ -110,41 +118,48 @@ public struct SQLRegistrationStore: RegistrationStore {
     }
 
     private static func releasePlace(_ place: Place, competitionId: UUID, on sql: any SQLDatabase) async throws {
-        let column = if case .seat = place { "registered_count" } else { "waitlist_count" }
+        let column = switch place {
+        case .seat: "registered_count"
+        case .waitlist: "waitlist_count"
+        case .approval: "pending_count"
+        }
         // The waitlist tail is not rolled back: sequence numbers only need to increase.
         try await sql.raw("""
             UPDATE competitions SET \(unsafeRaw: column) = \(unsafeRaw: column) - 1 WHERE id = \(bind: competitionId)
             """).run()
     }
 
-    private static func insertRegistration(
-        id: UUID, userId: UUID, competitionId: UUID, place: Place, now: Date, on sql: any SQLDatabase
-    ) async throws -> RegistrationOutcome {
+    private static func insertRegistration(_ entry: Entry, place: Place, on sql: any SQLDatabase) async throws -> RegistrationOutcome {
+        let (id, userId, competitionId, now) = (entry.id, entry.userId, entry.competitionId, entry.now)
         let (status, position, sequence): (RegistrationStatus, Int?, Int?) = switch place {
         case .seat: (.confirmed, nil, nil)
         case .waitlist(let position, let sequence): (.waitlisted, position, sequence)
+        case .approval: (.pending, nil, nil)
         }
         // The conflict target names the partial unique index `registrations_active` (M003) by its
         // columns and predicate, and the predicate must match the index's: PostgreSQL cannot infer
         // an index from a bound parameter, so here alone the status is rendered as a literal.
         let inserted = try await sql.raw("""
-            INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq)
-            VALUES (\(bind: id), \(bind: competitionId), \(bind: userId), \(bind: status.rawValue), \(bind: now), \(bind: sequence))
+            INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq, answers)
+            VALUES (\(bind: id), \(bind: competitionId), \(bind: userId), \(bind: status.rawValue), \(bind: now), \(bind: sequence),
+                    \(bind: entry.answers.canonicalJSON))
             ON CONFLICT (competition_id, user_id) WHERE status <> \(literal: RegistrationStatus.cancelled.rawValue) DO NOTHING
             RETURNING id
             """).first() != nil
         guard inserted else { return .refused(.alreadyRegistered) }
-        if status == .confirmed {
-            try await Outbox.enqueue(
-                .registrationConfirmation,
-                RegistrationJobPayload(registrationId: id, competitionId: competitionId, userId: userId),
-                id: UUID(), now: now, on: sql
-            )
+        let payload = RegistrationJobPayload(registrationId: id, competitionId: competitionId, userId: userId)
+        switch status {
+        case .confirmed: try await Outbox.enqueue(.registrationConfirmation, payload, id: UUID(), now: now, on: sql)
+        case .pending: try await enteredPending(payload, now: now, on: sql)
+        default: break
         }
-        try await Outbox.publish(.registration(
-            status == .confirmed ? .registrationConfirmed : .registrationWaitlisted, registrationId: id,
-            competitionId: competitionId, userId: userId, status: status, position: position, at: now
-        ), now: now, on: sql)
+        if status != .pending {
+            // A pending registration's event goes with its other effects, in `enteredPending`.
+            try await Outbox.publish(.registration(
+                status == .confirmed ? .registrationConfirmed : .registrationWaitlisted, registrationId: id,
+                competitionId: competitionId, userId: userId, status: status, position: position, at: now
+            ), now: now, on: sql)
+        }
         if case .seat(last: true) = place {
             try await Outbox.publish(.competitionFull(competitionId, at: now), now: now, on: sql)
         }
@@ -186,15 +201,19 @@ public struct SQLRegistrationStore: RegistrationStore {
             guard let active = try await sql.raw("""
                 SELECT id, status FROM registrations
                 WHERE competition_id = \(bind: competitionId) AND user_id = \(bind: userId)
-                  AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
+                  AND status IN \(SQLQueryString.list(RegistrationStatus.active.map(\.rawValue)))
                 """).first(decoding: ActiveRegistrationRow.self, with: .snakeCase) else { return nil }
             let registrationId = active.id
-            let wasWaitlisted = active.status == RegistrationStatus.waitlisted.rawValue
+            let status = RegistrationStatus(rawValue: active.status) ?? .confirmed
             try await sql.raw("""
                 UPDATE registrations SET status = \(bind: RegistrationStatus.cancelled.rawValue), cancelled_at = \(bind: now)
                 WHERE id = \(bind: registrationId)
                 """).run()
-            let counter = wasWaitlisted ? "waitlist_count" : "registered_count"
+            let counter = switch status {
+            case .waitlisted: "waitlist_count"
+            case .pending: "pending_count"
+            default: "registered_count"
+            }
             try await sql.raw("""
                 UPDATE competitions SET \(unsafeRaw: counter) = \(unsafeRaw: counter) - 1 WHERE id = \(bind: competitionId)
                 """).run()
@@ -207,7 +226,7 @@ public struct SQLRegistrationStore: RegistrationStore {
                 .registrationCancelled, registrationId: registrationId, competitionId: competitionId, userId: userId,
                 status: .cancelled, at: now
             ), now: now, on: sql)
-            if !wasWaitlisted {
+            if status == .confirmed {
                 try await Waitlist.promote(competitionId: competitionId, now: now, flavor: flavor, on: sql)
             }
             return CancellationReceipt(registrationId: registrationId)
@@ -238,6 +257,7 @@ public struct SQLRegistrationStore: RegistrationStore {
     private func participantRegistrations(_ condition: SQLQueryString, limit: SQLQueryString) async throws -> [ParticipantRegistration] {
         try await context.sql.raw("""
             SELECT r.id, r.status, r.created_at, c.id AS competition_id, c.title, c.reg_deadline, c.start_date, c.time_zone,
+                   r.answers, r.decline_reason,
                    CASE WHEN r.status = \(bind: RegistrationStatus.waitlisted.rawValue) THEN (
                        SELECT COUNT(*) FROM registrations w
                        WHERE w.competition_id = r.competition_id AND w.status = \(bind: RegistrationStatus.waitlisted.rawValue)

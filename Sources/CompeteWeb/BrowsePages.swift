@@ -61,39 +61,8 @@ struct BrowsePages: RouteCollection {
         try await services.calendarResponse(competitionId: try req.uuidParameter("id"))
     }
 
-    struct ShowPage: Encodable {
-        let competition: CompetitionView
-        let signedIn: Bool
-        let isParticipant: Bool
-        let isOwner: Bool
-        let isRegistered: Bool
-        let isWaitlisted: Bool
-        let position: Int
-        let canRegister: Bool
-        let canJoinWaitlist: Bool
-        let idempotencyKey: String
-        let loginURL: String
-    }
-
     @Sendable func show(_ req: Request) async throws -> Response {
-        let id = try req.uuidParameter("id")
-        let competition = try await services.competitions.get(id)
-        let principal = await session.principal(req)
-        var mine: ParticipantRegistration?
-        if let principal, principal.role == .participant {
-            mine = try await services.registrations.mine(principal, competitionId: id)
-        }
-        let view = CompetitionView(competition, now: services.effects.now())
-        let page = ShowPage(
-            competition: view, signedIn: principal != nil, isParticipant: principal?.role == .participant,
-            isOwner: principal?.userId == competition.organizerId, isRegistered: mine?.status == .confirmed,
-            isWaitlisted: mine?.status == .waitlisted, position: mine?.position ?? 0,
-            canRegister: view.status == "open" && mine == nil, canJoinWaitlist: view.waitlistOpen && mine == nil,
-            idempotencyKey: UUID().uuidString.lowercased(),
-            loginURL: "\(SiteURL.login.path)?next=\(SiteURL.competition(competition.id).path)"
-        )
-        let response = try await renderer.render(req, "competition", title: competition.title, page)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        try await CompetitionPage(services: services, renderer: renderer, session: session)
+            .render(req, id: try req.uuidParameter("id"))
     }
 }

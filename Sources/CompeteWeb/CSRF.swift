@@ -24,6 +24,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         let session = request.cookies[WebSession.cookie]?.string ?? ""
         request.storage[TokenKey.self] = formToken(nonce: nonce, session: session)
         if request.method == .POST, !Self.exempt.contains(request.url.path) {
+            // Middleware runs before the route collects the body: a form that arrives in more
+            // than one chunk (the question builder's rows) would otherwise look token-less.
+            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
             let sent = try? request.content.get(String.self, at: Self.field)
             guard let existing, let sent, Self.constantTimeEqual(sent, formToken(nonce: existing, session: session)) else {
                 throw Abort(.forbidden, reason: "This form has expired or did not come from this site. Go back, reload the page and try again.")

@@ -2,7 +2,8 @@ import CompeteAPI
 import CompeteCore
 import Vapor
 
-/// The organizer's dashboard, the competition form, and the registrants of their competitions.
+/// The organizer's dashboard and the competition form (with its question builder); the
+/// registrants are `RegistrantsPages`.
 struct OrganizerPages: RouteCollection {
     let services: APIServices
     let renderer: PageRenderer
@@ -15,8 +16,6 @@ struct OrganizerPages: RouteCollection {
         organizer.post("competitions", use: create)
         organizer.get("competitions", ":id", "edit", use: editForm)
         organizer.post("competitions", ":id", use: update)
-        organizer.get("competitions", ":id", "registrants", use: registrants)
-        organizer.get("competitions", ":id", "registrants.csv", use: registrantsCSV)
     }
 
     struct DashboardPage: Encodable {
@@ -45,6 +44,8 @@ struct OrganizerPages: RouteCollection {
         var timezone: String?
         var opensAt: String?
         var idempotencyKey: String?
+        var rules: String?
+        var requiresApproval: String?
     }
 
     struct FormPage: Encodable {
@@ -56,6 +57,11 @@ struct OrganizerPages: RouteCollection {
         let cancelURL: String
         /// Suggestions for the time-zone field (any name the server accepts may be typed).
         let timeZones: [String]
+        let rows: [QuestionRowView]
+        let rowCount: Int
+        let requiresApproval: Bool
+        let questionErrors: [String]
+        let hasQuestionErrors: Bool
     }
 
     /// UTC and the database's location names, for the time-zone field's suggestions.
@@ -69,14 +75,19 @@ struct OrganizerPages: RouteCollection {
             startDate: draft.startDate.map { LocalTime.inputValue($0, in: .utc) }, waitlistCapacity: draft.waitlistCapacity.map(String.init),
             timezone: TimeZoneName.utc.identifier, opensAt: "", idempotencyKey: UUID().uuidString.lowercased()
         )
-        return try await renderForm(req, editing: nil, values: values, errors: [:], minCapacity: 1)
+        return try await renderForm(req, editing: nil, values: values, builder: QuestionBuilder(rows: []), errors: [:], minCapacity: 1)
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
         let principal = try req.principal
         let values = (try? req.content.decode(FormValues.self)) ?? FormValues()
-        let (draft, formErrors) = Self.draft(from: values, keeping: nil)
+        var builder = QuestionBuilder(FormFields(req))
+        if builder.rearrange(FormFields(req)["move"]) {
+            return try await renderForm(req, editing: nil, values: values, builder: builder, errors: [:], minCapacity: 1)
+        }
+        let (draft, formErrors) = Self.draft(from: values, builder: builder, keeping: nil)
         var errors = formErrors
+        var questionProblems: [FieldError] = []
         if errors.isEmpty {
             do {
                 let answer = try await services.competitions.create(
@@ -93,9 +104,11 @@ struct OrganizerPages: RouteCollection {
                     return Flash(kind: .info, message: Problem(error).detail).redirect(to: SiteURL.organizerDashboard.path)
                 }
                 errors = fieldErrors(error)
+                if case .validation(let problems) = error { questionProblems = problems }
             }
         }
-        return try await renderForm(req, editing: nil, values: values, errors: errors, minCapacity: 1, status: .badRequest)
+        return try await renderForm(req, editing: nil, values: values, builder: builder, errors: errors, questionProblems: questionProblems,
+                                    minCapacity: 1, status: .badRequest)
     }
 
     /// What the organizer is told on publishing: registration is open now, or when it opens.
@@ -114,18 +127,24 @@ struct OrganizerPages: RouteCollection {
             capacity: String(competition.capacity), regDeadline: LocalTime.inputValue(competition.regDeadline, in: zone),
             startDate: LocalTime.inputValue(competition.startDate, in: zone), waitlistCapacity: String(competition.waitlistCapacity),
             timezone: zone.identifier, opensAt: competition.opensAt.map { LocalTime.inputValue($0, in: zone) } ?? "",
-            idempotencyKey: nil
+            idempotencyKey: nil, rules: competition.form.rules, requiresApproval: competition.form.requiresApproval ? "on" : nil
         )
-        return try await renderForm(req, editing: competition,
-                                    values: values, errors: [:], minCapacity: max(1, competition.registeredCount))
+        return try await renderForm(req, editing: competition, values: values, builder: QuestionBuilder(questions: competition.form.questions),
+                                    errors: [:], minCapacity: max(1, competition.registeredCount))
     }
 
     @Sendable func update(_ req: Request) async throws -> Response {
         let principal = try req.principal
         let competition = try await services.competitions.editable(by: principal, id: try id(req))
         let values = (try? req.content.decode(FormValues.self)) ?? FormValues()
-        let (draft, formErrors) = Self.draft(from: values, keeping: competition)
+        let minCapacity = max(1, competition.registeredCount)
+        var builder = QuestionBuilder(FormFields(req))
+        if builder.rearrange(FormFields(req)["move"]) {
+            return try await renderForm(req, editing: competition, values: values, builder: builder, errors: [:], minCapacity: minCapacity)
+        }
+        let (draft, formErrors) = Self.draft(from: values, builder: builder, keeping: competition)
         var errors = formErrors
+        var questionProblems: [FieldError] = []
         if errors.isEmpty {
             do {
                 _ = try await services.competitions.update(by: principal, id: competition.id, draft)
@@ -134,49 +153,14 @@ struct OrganizerPages: RouteCollection {
                 errors["capacity"] = "Capacity cannot be lower than the \(registered) seats already taken."
             } catch let error as DomainError {
                 errors = fieldErrors(error)
+                // A change that would invalidate answers (questions_locked) is told above the rows.
+                questionProblems = if case .validation(let problems) = error { problems } else {
+                    [FieldError("questions", Problem(error).detail)]
+                }
             }
         }
-        return try await renderForm(req, editing: competition,
-                                    values: values, errors: errors, minCapacity: max(1, competition.registeredCount), status: .badRequest)
-    }
-
-    struct RegistrantRow: Encodable {
-        let name: String
-        let email: String
-        let registeredAt: String
-        let status: String
-        let deliveryFailed: Bool
-    }
-
-    struct RegistrantsPage: Encodable {
-        let competition: CompetitionView
-        let items: [RegistrantRow]
-        let empty: Bool
-        let csvURL: String
-        let pager: Pager
-    }
-
-    @Sendable func registrants(_ req: Request) async throws -> Response {
-        let principal = try req.principal
-        let (competition, registrants) = try await services.competitions.registrants(
-            by: principal, competitionId: try id(req),
-            page: PageRequest(page: req.pageNumber, limit: CompetitionService.registrantsPageSize)
-        )
-        let view = CompetitionView(competition, now: services.effects.now())
-        let rows = registrants.items.map {
-            RegistrantRow(name: $0.name, email: $0.email, registeredAt: LocalTime.short($0.registeredAt, in: competition.timeZone),
-                          status: $0.status.rawValue, deliveryFailed: $0.deliveryFailed)
-        }
-        let page = RegistrantsPage(competition: view, items: rows, empty: rows.isEmpty,
-                                   csvURL: SiteURL.registrantsCSV(competition.id).path,
-                                   pager: Pager(registrants, url: Pager.link(SiteURL.registrants(competition.id).path)))
-        return try await renderer.render(req, "registrants", title: "Registrants · \(competition.title)", page)
-    }
-
-    @Sendable func registrantsCSV(_ req: Request) async throws -> Response {
-        let principal = try req.principal
-        let (competition, pages) = try await services.competitions.allRegistrants(by: principal, competitionId: try id(req))
-        return RegistrantsCSV.response(competition: competition, pages: pages)
+        return try await renderForm(req, editing: competition, values: values, builder: builder, errors: errors,
+                                    questionProblems: questionProblems, minCapacity: minCapacity, status: .badRequest)
     }
 
     private func id(_ req: Request) throws -> UUID {
@@ -184,20 +168,24 @@ struct OrganizerPages: RouteCollection {
     }
 
     /// The form for a new competition (`editing` nil) or for editing one.
+    /// `questionProblems`: what the server found in the questions, shown in their rows.
     private func renderForm(
-        _ req: Request, editing competition: Competition?, values: FormValues, errors: [String: String], minCapacity: Int,
-        status: HTTPResponseStatus = .ok
+        _ req: Request, editing competition: Competition?, values: FormValues, builder: QuestionBuilder, errors: [String: String],
+        questionProblems: [FieldError] = [], minCapacity: Int, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let (action, cancel): (SiteURL, SiteURL) = competition.map { (.organizerCompetition($0.id), .competition($0.id)) }
             ?? (.organizerCompetitions, .organizerDashboard)
+        let rows = builder.views(errors: questionProblems)
+        let general = questionProblems.filter { $0.field == "questions" }.map { "Questions: \($0.message)." }
         let page = FormPage(isEdit: competition != nil, action: action.path, values: values, errors: errors, minCapacity: minCapacity,
-                            cancelURL: cancel.path, timeZones: Self.timeZoneSuggestions)
+                            cancelURL: cancel.path, timeZones: Self.timeZoneSuggestions, rows: rows, rowCount: rows.count,
+                            requiresApproval: values.requiresApproval != nil, questionErrors: general, hasQuestionErrors: !general.isEmpty)
         return try await renderer.render(req, "competition-form", title: competition == nil ? "New competition" : "Edit competition", page, status: status)
     }
 
     /// Turns the form's text into a draft. When editing, only fields that changed are sent, so a
     /// closed competition's deadline is not re-validated when fixing its title.
-    static func draft(from values: FormValues, keeping current: Competition?) -> (CompetitionDraft, [String: String]) {
+    static func draft(from values: FormValues, builder: QuestionBuilder, keeping current: Competition?) -> (CompetitionDraft, [String: String]) {
         var errors: [String: String] = [:]
         var draft = CompetitionDraft()
         func changed(_ text: String?, _ existing: String?) -> Bool { current == nil || text != existing }
@@ -237,6 +225,9 @@ struct OrganizerPages: RouteCollection {
         if let opensAt = form.read(values.opensAt, label: "Registration opening", existing: current?.opensAt, errors: &errors, field: "opensAt") {
             draft.opensAt = opensAt
         }
+        draft.questions = builder.questions
+        draft.rules = .some(values.rules)
+        draft.requiresApproval = values.requiresApproval != nil
         return (draft, errors)
     }
 }

@@ -53,5 +53,6 @@ public func registerWeb(on app: Application, services: APIServices, options: Web
     try app.register(collection: ParticipantPages(services: services, renderer: renderer, session: session))
     try app.register(collection: OrganizerPages(services: services, renderer: renderer, session: session))
     try app.register(collection: MailPages(services: services, renderer: renderer, session: session))
+    try app.register(collection: RegistrantsPages(services: services, renderer: renderer, session: session))
     try app.register(collection: WebhookPages(services: services, renderer: renderer, session: session))
 }

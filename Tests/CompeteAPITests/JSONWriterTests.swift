@@ -50,6 +50,27 @@ import Testing
         }
     }
 
+    /// Forms: every question type with its settings, awkward labels, rules set and unset.
+    @Test func competitionsWithFormsMatchJSONEncoder() {
+        let questions: [Question] = [
+            Question(id: "t", label: Self.awkward, type: .text, required: true, maxLength: 500),
+            Question(id: "n", label: "N", type: .number, min: .number(-2.5), max: .number(1e15)),
+            Question(id: "c", label: "C", type: .choice, options: [Self.awkward, "a/b"]),
+            Question(id: "m", label: "M", type: .multiChoice, required: true, options: ["x", "😀"]),
+            Question(id: "b", label: "B", type: .checkbox),
+            Question(id: "e", label: "E", type: .email, allowedDomains: ["school.edu"]),
+            Question(id: "d", label: "D", type: .date, min: .date("1990-01-01"), max: .date("2010-12-31")),
+        ]
+        for (index, var competition) in Self.competitions.enumerated() {
+            competition.form = RegistrationForm(
+                questions: index.isMultiple(of: 2) ? questions : [], rules: index.isMultiple(of: 3) ? nil : Self.awkward,
+                requiresApproval: index.isMultiple(of: 2)
+            )
+            let response = CompetitionResponse(competition, now: Date())
+            #expect(APIJSON.encode(response) == APIJSON.foundationEncode(response))
+        }
+    }
+
     @Test func pagesMatchJSONEncoder() {
         let items = Self.competitions.map { CompetitionResponse($0, now: Date()) }
         for page in [PageResponse(items: items, page: 3, limit: 100, total: -1), PageResponse(items: [], page: 1, limit: 20, total: 0)] {

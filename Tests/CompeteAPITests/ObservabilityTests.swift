@@ -17,7 +17,9 @@ import Testing
             #expect(text.contains(#"registrations_total{outcome="confirmed"}"#))
             #expect(text.contains(#"registrations_total{outcome="full"}"#))
             #expect(text.contains(#"idempotency_requests_total{outcome="started"}"#))
-            #expect(text.contains(#"jobs_queue_depth{state="outbox"} 1"#))
+            // The gauge is the process's, sampled by every test server running meanwhile, so only
+            // its presence is ours to check here; its value is checked by healthReportsQueueCounts.
+            #expect(text.contains(#"jobs_queue_depth{state="outbox"} "#))
             #expect(text.contains("db_transactions_in_flight") && text.contains("db_pool_connections_max"))
         }
     }

@@ -90,7 +90,10 @@ import Testing
             let userId = try #require(UUID(uuidString: participant.id))
             let lost = IdempotencyLease(userId: userId, key: "lost", token: UUID())
             await #expect(throws: DomainError.self) {
-                _ = try await store.register(userId: userId, competitionId: competitionId, registrationId: UUID(), now: Date(), lease: lost)
+                _ = try await store.register(
+                    userId: userId, competitionId: competitionId, registrationId: UUID(), answers: Answers(), awaitingApproval: false,
+                    now: Date(), lease: lost
+                )
             }
             #expect(try await server.count("SELECT COUNT(*) AS n FROM webhook_events") == 0)
             #expect(try await server.count("SELECT COUNT(*) AS n FROM webhook_deliveries") == 0)
@@ -102,7 +105,8 @@ import Testing
             let waitingId = try #require(UUID(uuidString: waiting.id))
             await #expect(throws: DomainError.self) {
                 _ = try await store.register(
-                    userId: waitingId, competitionId: competitionId, registrationId: UUID(), now: Date(),
+                    userId: waitingId, competitionId: competitionId, registrationId: UUID(), answers: Answers(),
+                    awaitingApproval: false, now: Date(),
                     lease: IdempotencyLease(userId: waitingId, key: "lost", token: UUID())
                 )
             }

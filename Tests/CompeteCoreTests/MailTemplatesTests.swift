@@ -9,7 +9,8 @@ import Testing
     let context = RegistrationMailContext(
         registrationId: UUID(), status: .confirmed, userId: UUID(), userName: "Zoë <b>& Co</b>", email: "z@example.com",
         competitionId: UUID(), competitionTitle: "Café \"Cup\" <script>", competitionDescription: "Bring; a, pencil",
-        organizerName: "Olga", startDate: Date(timeIntervalSince1970: 1_796_000_000), updatedAt: Date(timeIntervalSince1970: 1_795_000_000)
+        organizerName: "Olga", startDate: Date(timeIntervalSince1970: 1_796_000_000), updatedAt: Date(timeIntervalSince1970: 1_795_000_000),
+        declineReason: "Over the <i>age</i> limit."
     )
 
     func messages() throws -> Messages {
@@ -22,8 +23,11 @@ import Testing
         let rendered = [
             try messages.confirmation(context), try messages.promotion(context), try messages.cancellation(context),
             try messages.reminder(context, lastHour: false), try messages.reminder(context, lastHour: true),
+            try messages.pending(context), try messages.waitlisted(context), try messages.declined(context),
         ]
-        #expect(Set(try MailTemplates.load().names) == ["confirmation", "promotion", "cancellation", "reminder", "reminder-last-hour"],
+        #expect(Set(try MailTemplates.load().names) == [
+            "confirmation", "promotion", "cancellation", "reminder", "reminder-last-hour", "pending", "waitlisted", "declined",
+        ],
                 "a template without a message (or the reverse) is dead wording")
         for message in rendered {
             for part in [message.subject, message.body, message.html ?? ""] {
@@ -43,6 +47,13 @@ import Testing
         #expect(rendered[0].subject == "You're registered: Café \"Cup\" <script>")
         #expect(rendered[0].body.hasPrefix("Hi Zoë <b>& Co</b>,\n\nyour seat for"))
         #expect(rendered[0].body.hasSuffix("Registration \(context.registrationId.uuidString.lowercased())"))
+        #expect(rendered[7].body.hasSuffix("declined your registration.\n\nThe organizer's reason: Over the <i>age</i> limit."))
+        #expect(rendered[7].html?.contains("reason: Over the &lt;i&gt;age&lt;/i&gt; limit.") == true)
+        let withoutReason = try messages.declined(RegistrationMailContext(
+            registrationId: UUID(), status: .declined, userId: UUID(), userName: "A", email: "a@example.com",
+            competitionId: UUID(), competitionTitle: "T", startDate: Date(timeIntervalSince1970: 1_796_000_000)
+        ))
+        #expect(withoutReason.body.hasSuffix("declined your registration.") && !withoutReason.body.contains("reason"))
     }
 
     @Test func anEditedCopyIsReadAndMistakesAreReported() throws {

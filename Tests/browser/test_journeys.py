@@ -5,7 +5,7 @@ import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import API_URL, api_get, api_token, fresh_email, shoot
 
@@ -85,10 +85,15 @@ def test_double_submit_refresh_and_back_register_once(browser, web):
     sign_up(browser, web, "Double Clicker", email)
     flash(browser)
     open_competition(browser, web, "Code Challenge 2026")
+    # Its registration form asks a school email and a T-shirt size and has rules to accept.
+    browser.find_element(By.ID, "q-school_email").send_keys("dc@cs.school.edu")
+    Select(browser.find_element(By.ID, "q-shirt")).select_by_visible_text("M")
+    browser.find_element(By.ID, "acceptRules").click()
     form_fields = {
         name: browser.find_element(By.CSS_SELECTOR, f"form.register input[name={name}]").get_attribute("value")
         for name in ("_csrf", "idempotencyKey")
     }
+    form_fields.update({"a.school_email": "dc@cs.school.edu", "a.shirt": "M", "acceptRules": "yes"})
     action = browser.find_element(By.CSS_SELECTOR, "form.register").get_attribute("action")
 
     ActionChains(browser).double_click(browser.find_element(By.ID, "register-button")).perform()
@@ -126,7 +131,7 @@ def test_organizer_creates_a_competition_and_downloads_the_csv(browser, web):
     capacity.clear()
     capacity.send_keys("7")
     shoot(browser, "08-new-competition")
-    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "form.stack .buttons button[type=submit]").click()
     assert "Published" in flash(browser)
     assert title in browser.find_element(By.TAG_NAME, "h1").text
     competition_url = browser.current_url

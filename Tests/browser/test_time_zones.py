@@ -28,14 +28,14 @@ def test_organizer_creates_a_competition_in_berlin_local_time(browser, web):
     set_local_time(browser, "opensAt", "2099-03-29T02:30")
     set_local_time(browser, "regDeadline", "2099-11-30T12:00")
     set_local_time(browser, "startDate", "2099-12-01T19:00")
-    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "form.stack .buttons button[type=submit]").click()
     error = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "opens-error")))
     assert "does not exist in Europe/Berlin" in error.text
     assert browser.find_element(By.ID, "title").get_attribute("value") == title, "what was typed is kept"
 
     set_local_time(browser, "opensAt", "2099-06-01T09:00")
     shoot(browser, "11-competition-form-time-zone")
-    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "form.stack .buttons button[type=submit]").click()
     assert "Published! Registration opens Mon 1 Jun 2099, 09:00 UTC+2." in flash(browser)
     dates = browser.find_element(By.CSS_SELECTOR, "dl.dates").text
     assert "Tue 1 Dec 2099, 19:00 UTC+1" in dates, dates

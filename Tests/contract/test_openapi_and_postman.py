@@ -40,6 +40,7 @@ KNOWN_CODES = {
     "not_found", "already_registered", "competition_full", "registration_closed", "registration_not_open", "not_registered",
     "capacity_below_registered", "idempotency_key_invalid", "idempotency_key_reused",
     "idempotency_request_in_progress", "payload_too_large", "internal_error", "temporarily_unavailable",
+    "questions_locked", "registration_not_pending",
 }
 
 # The routes the app registers (API.md, docs/api.md, Sources/CompeteAPI/*Controller.swift).
@@ -57,6 +58,9 @@ EXPECTED_OPERATIONS = {
     "GET /api/competitions/{id}/calendar.ics",
     "POST /api/competitions/{id}/register",
     "DELETE /api/competitions/{id}/register",
+    "PATCH /api/competitions/{id}/register",
+    "POST /api/competitions/{id}/registrations/{registrationId}/approve",
+    "POST /api/competitions/{id}/registrations/{registrationId}/decline",
     "GET /api/users/me/registrations",
     "GET /api/users/me/mailbox",
     "GET /api/users/me/preferences",
@@ -146,12 +150,20 @@ def postman_requests(collection: dict):
 
 
 def postman_operation(item: dict) -> str:
-    """`METHOD /path` with {{variables}} in path segments mapped to {id} ({{deliveryId}} to
-    {deliveryId}); the query is dropped."""
+    """`METHOD /path` with {{variables}} in path segments mapped to {id} ({registrationId} for a
+    variable naming a registration, {deliveryId} for {{deliveryId}}); the query is dropped."""
     request = item["request"]
     url = request["url"]
     segments = url["path"] if isinstance(url, dict) else url.split("?")[0].split("/")[1:]
-    mapped = [("{deliveryId}" if s == "{{deliveryId}}" else "{id}") if re.fullmatch(r"\{\{\w+\}\}", s) else s for s in segments]
+
+    def parameter(segment):
+        if not re.fullmatch(r"\{\{\w+\}\}", segment):
+            return segment
+        if segment == "{{deliveryId}}":
+            return "{deliveryId}"
+        return "{registrationId}" if segment.lower().endswith("registrationid}}") else "{id}"
+
+    mapped = [parameter(s) for s in segments]
     return f"{request['method'].upper()} /" + "/".join(mapped)
 
 
@@ -269,7 +281,7 @@ def check_id_parameters(spec: dict) -> None:
         for param in operation_parameters(spec, item, operation):
             if param["in"] == "path":
                 seen += 1
-                assert param["name"] in ("id", "deliveryId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
+                assert param["name"] in ("id", "registrationId", "deliveryId") and f"{{{param['name']}}}" in path, f"{method.upper()} {path}: path parameter {param['name']}"
                 schema = deref(spec, param["schema"])
                 assert schema.get("type") == "string" and "format" not in schema, f"{method.upper()} {path}: id must be a plain string"
         for name in re.findall(r"\{(\w+)\}", path):
@@ -322,9 +334,13 @@ def check_response_objects_closed(spec: dict) -> None:
     """Response objects say exactly what the server emits: closed, with accurate `required`."""
     schemas = spec["components"]["schemas"]
     optional = {("Registration", "position"), ("MyRegistration", "position"), ("Problem", "errors"), ("Problem", "opensAt"),
+                ("MyRegistration", "declineReason"), ("Registrant", "declineReason"), ("Decision", "position"),
+                ("Decision", "declineReason"), ("Question", "options"), ("Question", "maxLength"), ("Question", "min"),
+                ("Question", "max"), ("Question", "allowedDomains"),
                 ("QueueCheck", "outbox"), ("QueueCheck", "waiting"), ("QueueCheck", "active"),
                 ("QueueCheck", "completed"), ("QueueCheck", "dead")}
-    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "MailPreferencesPatch", "WebhookCreate"}
+    request_bodies = {"SignupRequest", "LoginRequest", "CompetitionCreate", "CompetitionPatch", "MailPreferencesPatch", "WebhookCreate",
+                      "QuestionInput", "RegisterRequest", "AnswersChange", "DeclineRequest"}
     for name, schema in schemas.items():
         for where, node in walk(schema, name):
             if node.get("type") != "object" or "properties" not in node:

@@ -13,13 +13,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Base URL of the API server (loopback only).")
     var url = "http://127.0.0.1:3001"
 
-    @Option(help: "Comma-separated scenarios: hot, spread, full, read, rush, forms.")
+    @Option(help: "Comma-separated scenarios: hot, hot-form (hot with a five-question form), spread, full, read, rush.")
     var scenarios = "hot,spread,full,read"
 
     @Option(help: "Concurrent clients, each on its own keep-alive connection.")
     var concurrency = 64
 
-    @Option(help: "Registrations in the hot scenario (one competition).")
+    @Option(help: "Registrations in the hot and hot-form scenarios (one competition each).")
     var hot = 10_000
 
     @Option(help: "Registrations in the spread scenario.")
@@ -49,9 +49,6 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds from creating the rush competition to its opening.")
     var rushLead = 3.0
 
-    @Option(help: "Registrations in each half of the forms scenario (without a form, then with five questions).")
-    var formRegistrations = 5_000
-
     @Option(help: "Label for the report lines (e.g. postgres, sqlite).")
     var label = "server"
 
@@ -71,7 +68,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard concurrency >= 1, hot >= 1, spread >= 1, competitions >= 1, fullAttempts > fullCapacity, reads >= 1 else {
             throw ValidationError("counts must be positive and --full-attempts larger than --full-capacity")
         }
-        guard rush > rushSeats, rushSeats >= 1, (0..<1).contains(rushEarly), rushLead >= 1, formRegistrations >= 1 else {
+        guard rush > rushSeats, rushSeats >= 1, rushEarly >= 0, rushEarly < 1, rushLead >= 1 else {
             throw ValidationError("--rush must exceed --rush-seats, --rush-early lie in [0, 1), --rush-lead be ≥ 1 s")
         }
     }
@@ -94,11 +91,10 @@ struct BenchCommand: AsyncParsableCommand {
     private func runSelected(_ selected: Set<String>, client: APIClient) async throws -> Bool {
         let run = String(UInt32.random(in: .min ... .max), radix: 36)
         var participants = 0
-        if selected.contains("hot") { participants = max(participants, hot) }
+        if selected.contains("hot") || selected.contains("hot-form") { participants = max(participants, hot) }
         if selected.contains("spread") { participants = max(participants, spread) }
         if selected.contains("full") { participants = max(participants, fullAttempts) }
         if selected.contains("rush") { participants = max(participants, rush) }
-        if selected.contains("forms") { participants = max(participants, formRegistrations) }
 
         log("setup: run \(run), \(participants) participants, \(competitions) competitions")
         let setupStart = ContinuousClock.now
@@ -118,15 +114,13 @@ struct BenchCommand: AsyncParsableCommand {
         )
         var outcomes: [(LoadResult, Verification)] = []
         if selected.contains("hot") { outcomes.append(try await report(scenarios.hot(count: hot))) }
+        if selected.contains("hot-form") { outcomes.append(try await report(scenarios.hot(count: hot, form: true))) }
         if selected.contains("spread") { outcomes.append(try await report(scenarios.spread(count: spread, over: pool))) }
         if selected.contains("full") {
             outcomes.append(try await report(scenarios.full(attempts: fullAttempts, capacity: fullCapacity)))
         }
         if selected.contains("read") {
             for outcome in try await scenarios.read(count: reads, competitions: pool) { outcomes.append(report(outcome)) }
-        }
-        if selected.contains("forms") {
-            for outcome in try await scenarios.forms(count: formRegistrations) { outcomes.append(report(outcome)) }
         }
         if selected.contains("rush") { outcomes.append(report(try await runRush(scenarios))) }
         return outcomes.allSatisfy { $0.1.holds }

@@ -48,17 +48,10 @@ struct CompetitionState: Decodable, Sendable {
     let registeredCount: Int
     /// Absent on a build without opening times (then the rush cannot run).
     let opensAt: String?
-    /// Absent on a build without registration forms (then the forms scenario cannot run).
-    let questions: [Present]?
-
-    /// Any JSON object: only the count of questions matters here.
-    struct Present: Decodable, Sendable {}
 }
 
 /// Creating competitions as the organizer.
 extension APIClient {
-    /// Absent optionals are left out of the JSON, so a build that predates a field still
-    /// accepts the competitions of the scenarios that do not use it.
     private struct NewCompetition: Encodable {
         let title: String
         let description: String
@@ -66,23 +59,25 @@ extension APIClient {
         let capacity: Int
         let regDeadline: Date
         let startDate: Date
-        let opensAt: Date?
-        let questions: [FormQuestion]?
+        let questions: [BenchForm.Question]?
         let rules: String?
+        /// Absent optionals are left out of the JSON, so a build without opening times still
+        /// accepts the competitions of every scenario but the rush.
+        let opensAt: Date?
     }
 
     /// Creates `count` competitions of `capacity` seats, open for a day (from `opensAt` when
     /// given, with the registration form `questions`/`rules` when given); returns their ids.
     func createCompetitions(
         _ count: Int, capacity: Int, title: String, organizer: Fixtures.Account, concurrency: Int,
-        opensAt: Date? = nil, questions: [FormQuestion]? = nil, rules: String? = nil
+        questions: [BenchForm.Question]? = nil, rules: String? = nil, opensAt: Date? = nil
     ) async throws -> [String] {
         let deadline = Date().addingTimeInterval(86_400)
         return try await parallelMap(count, concurrency: concurrency) { index in
             let body = NewCompetition(
                 title: "\(title) \(index)", description: "Benchmark competition \(index).", tags: ["bench"],
                 capacity: capacity, regDeadline: deadline, startDate: deadline.addingTimeInterval(86_400),
-                opensAt: opensAt, questions: questions, rules: rules
+                questions: questions, rules: rules, opensAt: opensAt
             )
             let request = try request(.POST, "/competitions", token: organizer.token, json: body)
             return try await expect(201, request, as: CompetitionState.self).id

@@ -10,11 +10,15 @@ struct Scenarios: Sendable {
     let processes: MeasuredProcesses
 
     /// hot: one competition with a seat for everyone, `count` participants registering once each.
-    func hot(count: Int) async throws -> (LoadResult, Verification) {
+    /// With `form` ("hot-form"), the competition asks five questions (RegistrationForm.swift)
+    /// and every registration answers them: the price of a form, side by side with hot.
+    func hot(count: Int, form: Bool = false) async throws -> (LoadResult, Verification) {
+        let name = form ? "hot-form" : "hot"
         let competition = try await client.createCompetitions(
-            1, capacity: count, title: "Hot \(run)", organizer: fixtures.organizer, concurrency: 1
+            1, capacity: count, title: "\(name) \(run)", organizer: fixtures.organizer, concurrency: 1,
+            questions: form ? BenchForm.questions : nil, rules: form ? BenchForm.rules : nil
         )[0]
-        let result = try await register("hot", count: count) { _ in competition }
+        let result = try await register(name, count: count, body: form ? BenchForm.answers : nil) { _ in competition }
         var verification = Verification()
         verification.expect("answers 201", result.count("201"), equals: count)
         verification.expect("registeredCount", try await client.registeredCount(competition), equals: result.count("201"))
@@ -82,11 +86,9 @@ struct Scenarios: Sendable {
         }
     }
 
-    /// Registration `index` is participant `index` with its own Idempotency-Key, and with the
-    /// JSON `body(index)` when given (no body otherwise, as a plain registration sends).
-    func register(
-        _ name: String, count: Int, competition: @escaping @Sendable (Int) -> String,
-        body: (@Sendable (Int) -> any Encodable & Sendable)? = nil
+    /// Registration `index` is participant `index` with its own Idempotency-Key.
+    private func register(
+        _ name: String, count: Int, body: BenchForm.Body? = nil, competition: @escaping @Sendable (Int) -> String
     ) async throws -> LoadResult {
         guard count <= fixtures.participants.count else {
             throw BenchError(description: "\(name) needs \(count) participants, only \(fixtures.participants.count) exist")
@@ -99,13 +101,13 @@ struct Scenarios: Sendable {
         ) { index in
             try client.request(
                 .POST, "/competitions/\(competition(index))/register", token: participants[index].token,
-                headers: [("Idempotency-Key", "bench-\(run)-\(name)-\(index)")], json: body?(index)
+                headers: [("Idempotency-Key", "bench-\(run)-\(name)-\(index)")], json: body
             )
         }
     }
 
     /// Opens every keep-alive connection before timing starts.
-    func warmUp() async throws {
+    private func warmUp() async throws {
         let result = await runLoad("warm-up", client: client, count: concurrency * 4, concurrency: concurrency) { _ in
             try client.request(.GET, "/health")
         }

@@ -40,6 +40,7 @@ public enum Schema {
         M011AddTokenVersion(),
         M012AddMailDelivery(),
         M013CreateWebhooks(),
+        M014AddRegistrationForms(),
         M015AddTimeZoneAndOpensAt(),
     ]
 }
