@@ -62,18 +62,12 @@ extension Scenarios {
                     for attempt in 0..<3 {
                         try? await Task.sleep(until: due, clock: clock)
                         let key = "bench-\(run)-rush-\(index)" + (attempt == 0 ? "" : "-retry\(attempt)")
-                        let outcome: String
-                        do {
-                            let request = try rushClient.request(
+                        let outcome = await answer(rushClient, { index in
+                            try rushClient.request(
                                 .POST, "/competitions/\(competition)/register", token: participants[index].token,
                                 headers: [("Idempotency-Key", key)]
                             )
-                            let response = try await rushClient.send(request)
-                            outcome = response.status < 400 ? "\(response.status)"
-                                : "\(response.status) \(response.problemCode ?? "-")"
-                        } catch {
-                            outcome = "error: \(String(describing: error).prefix(80))"
-                        }
+                        }, index)
                         let answered = clock.now
                         answers.append(Rush.Press(outcome: outcome, timeToAnswer: answered - due, sentBeforeOpening: due < opening))
                         guard outcome == "409 registration_not_open" else { break }
@@ -89,8 +83,7 @@ extension Scenarios {
         let elapsed = clock.now - first
         let cpu = CPUTime.now(serverPID: processes.server, postgresPID: processes.postgres) - cpuBefore
 
-        var latency = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000,
-                                        numberOfSignificantValueDigits: .three)
+        var latency = newHistogram()
         var outcomes: [String: Int] = [:]
         for press in presses.joined() {
             _ = latency.record(UInt64(max(1, press.timeToAnswer / .microseconds(1))))
