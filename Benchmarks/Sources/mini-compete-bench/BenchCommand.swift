@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Base URL of the API server (loopback only).")
     var url = "http://127.0.0.1:3001"
 
-    @Option(help: "Comma-separated scenarios: hot, hot-form (hot with a five-question form), spread, full, read.")
+    @Option(help: "Comma-separated scenarios: hot, hot-form (hot with a five-question form), spread, full, read, rush.")
     var scenarios = "hot,spread,full,read"
 
     @Option(help: "Concurrent clients, each on its own keep-alive connection.")
@@ -37,6 +37,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Requests in each read scenario (list and single).")
     var reads = 20_000
 
+    @Option(help: "Clients in the rush scenario, open loop: all press within one second of the opening.")
+    var rush = 5_000
+
+    @Option(help: "Seats of the rush competition.")
+    var rushSeats = 500
+
+    @Option(help: "Share of the rush's one-second window before the opening (those see 409 registration_not_open).")
+    var rushEarly = 0.05
+
+    @Option(help: "Seconds from creating the rush competition to its opening.")
+    var rushLead = 3.0
+
     @Option(help: "Label for the report lines (e.g. postgres, sqlite).")
     var label = "server"
 
@@ -55,6 +67,9 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard concurrency >= 1, hot >= 1, spread >= 1, competitions >= 1, fullAttempts > fullCapacity, reads >= 1 else {
             throw ValidationError("counts must be positive and --full-attempts larger than --full-capacity")
+        }
+        guard rush > rushSeats, rushSeats >= 1, rushEarly >= 0, rushEarly < 1, rushLead >= 1 else {
+            throw ValidationError("--rush must exceed --rush-seats, --rush-early lie in [0, 1), --rush-lead be ≥ 1 s")
         }
     }
 
@@ -79,6 +94,7 @@ struct BenchCommand: AsyncParsableCommand {
         if selected.contains("hot") || selected.contains("hot-form") { participants = max(participants, hot) }
         if selected.contains("spread") { participants = max(participants, spread) }
         if selected.contains("full") { participants = max(participants, fullAttempts) }
+        if selected.contains("rush") { participants = max(participants, rush) }
 
         log("setup: run \(run), \(participants) participants, \(competitions) competitions")
         let setupStart = ContinuousClock.now
@@ -106,7 +122,35 @@ struct BenchCommand: AsyncParsableCommand {
         if selected.contains("read") {
             for outcome in try await scenarios.read(count: reads, competitions: pool) { outcomes.append(report(outcome)) }
         }
+        if selected.contains("rush") { outcomes.append(report(try await runRush(scenarios))) }
         return outcomes.allSatisfy { $0.1.holds }
+    }
+
+    /// The rush on a client of its own with one keep-alive connection per rushing client, all
+    /// opened before the competition is created: the measured second then holds requests, not
+    /// 5,000 TCP handshakes against the server's accept backlog (a browser on the page holds its
+    /// connection too).
+    private func runRush(_ scenarios: Scenarios) async throws -> (LoadResult, Verification) {
+        let rushClient = APIClient(base: url, connections: rush)
+        do {
+            log("rush: opening \(rush) keep-alive connections")
+            let warm = await runLoad("warm-up", client: rushClient, count: rush * 2, concurrency: rush) { _ in
+                try rushClient.request(.GET, "/health")
+            }
+            guard warm.count("200") == warm.requests else {
+                throw BenchError(description: "rush warm-up failed: \(Report.outcomes(warm))")
+            }
+            log("rush: \(rush) clients, \(rushSeats) seats, opening in \(rushLead) s")
+            let outcome = try await scenarios.rush(
+                Rush(clients: rush, seats: rushSeats, early: rushEarly, lead: .milliseconds(Int(rushLead * 1000))),
+                rushClient: rushClient
+            )
+            try await rushClient.shutdown()
+            return outcome
+        } catch {
+            try? await rushClient.shutdown()
+            throw error
+        }
     }
 
     /// Prints one scenario's report and appends its line to `--results`.

@@ -46,6 +46,8 @@ struct CompetitionState: Decodable, Sendable {
     let id: String
     let capacity: Int
     let registeredCount: Int
+    /// Absent on a build without opening times (then the rush cannot run).
+    let opensAt: String?
 }
 
 /// Creating competitions as the organizer.
@@ -58,19 +60,24 @@ extension APIClient {
         let regDeadline: Date
         let startDate: Date
         let questions: [BenchForm.Question]?
+        let rules: String?
+        /// Absent optionals are left out of the JSON, so a build without opening times still
+        /// accepts the competitions of every scenario but the rush.
+        let opensAt: Date?
     }
 
-    /// Creates `count` competitions of `capacity` seats, open for a day; returns their ids.
+    /// Creates `count` competitions of `capacity` seats, open for a day (from `opensAt` when
+    /// given, with the registration form `questions`/`rules` when given); returns their ids.
     func createCompetitions(
         _ count: Int, capacity: Int, title: String, organizer: Fixtures.Account, concurrency: Int,
-        questions: [BenchForm.Question]? = nil
+        questions: [BenchForm.Question]? = nil, rules: String? = nil, opensAt: Date? = nil
     ) async throws -> [String] {
         let deadline = Date().addingTimeInterval(86_400)
         return try await parallelMap(count, concurrency: concurrency) { index in
             let body = NewCompetition(
                 title: "\(title) \(index)", description: "Benchmark competition \(index).", tags: ["bench"],
                 capacity: capacity, regDeadline: deadline, startDate: deadline.addingTimeInterval(86_400),
-                questions: questions
+                questions: questions, rules: rules, opensAt: opensAt
             )
             let request = try request(.POST, "/competitions", token: organizer.token, json: body)
             return try await expect(201, request, as: CompetitionState.self).id

@@ -53,15 +53,8 @@ func runLoad(
             group.addTask {
                 var mine: Partial = (newHistogram(), [:])
                 while let index = dispenser.take() {
-                    let outcome: String
                     let sent = clock.now
-                    do {
-                        let response = try await client.send(try makeRequest(index))
-                        outcome = response.status < 400 ? "\(response.status)"
-                            : "\(response.status) \(response.problemCode ?? "-")"
-                    } catch {
-                        outcome = "error: \(String(describing: error).prefix(80))"
-                    }
+                    let outcome = await answer(client, makeRequest, index)
                     let elapsed = clock.now - sent
                     _ = mine.latency.record(UInt64(max(1, elapsed / .microseconds(1))))
                     mine.outcomes[outcome, default: 0] += 1
@@ -80,7 +73,19 @@ func runLoad(
                       cpu: CPUTime.now(serverPID: processes.server, postgresPID: processes.postgres) - cpuBefore)
 }
 
+/// Sends request `index` and names its answer: "201", "409 competition_full", "error: …".
+func answer(
+    _ client: APIClient, _ makeRequest: @Sendable (Int) throws -> HTTPClientRequest, _ index: Int
+) async -> String {
+    do {
+        let response = try await client.send(try makeRequest(index))
+        return response.status < 400 ? "\(response.status)" : "\(response.status) \(response.problemCode ?? "-")"
+    } catch {
+        return "error: \(String(describing: error).prefix(80))"
+    }
+}
+
 /// 1 µs to 60 s at three significant digits.
-private func newHistogram() -> Histogram<UInt64> {
+func newHistogram() -> Histogram<UInt64> {
     Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 }

@@ -12,6 +12,10 @@ enum Report {
             "   CPU ms per request: server \(fixed(result.cpuPerRequest.server, 3))"
                 + "  postgres \(fixed(result.cpuPerRequest.postgres, 3))  client \(fixed(result.cpuPerRequest.client, 3))",
         ]
+        // The machine is shared: every figure carries the load it was measured under.
+        if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
+            lines.append("   load average after: " + load.split(separator: " ").prefix(3).joined(separator: " "))
+        }
         for check in verification.checks {
             lines.append("   \(check.holds ? "ok  " : "FAIL") \(check.what): \(check.actual)"
                          + (check.holds ? "" : " (expected \(check.expected))"))

@@ -16,7 +16,7 @@ struct Scenarios: Sendable {
         let name = form ? "hot-form" : "hot"
         let competition = try await client.createCompetitions(
             1, capacity: count, title: "\(name) \(run)", organizer: fixtures.organizer, concurrency: 1,
-            questions: form ? BenchForm.questions : nil
+            questions: form ? BenchForm.questions : nil, rules: form ? BenchForm.rules : nil
         )[0]
         let result = try await register(name, count: count, body: form ? BenchForm.answers : nil) { _ in competition }
         var verification = Verification()
