@@ -35,16 +35,9 @@ enum TeamWaitlist {
             WHERE team_id IN \(SQLQueryString.list(teams)) AND status = \(bind: RegistrationStatus.waitlisted.rawValue)
             """).run()
         for member in members {
-            try await Outbox.enqueue(
-                .registrationPromotion,
-                RegistrationJobPayload(registrationId: member.id, competitionId: competitionId, userId: member.userId),
-                id: UUID(), now: now, on: sql
+            try await Waitlist.announcePromotion(
+                registrationId: member.id, userId: member.userId, competitionId: competitionId, now: now, on: sql
             )
-            // Each member's registration moved up, as for individuals.
-            try await Outbox.publish(.registration(
-                .registrationPromoted, registrationId: member.id, competitionId: competitionId, userId: member.userId,
-                status: .confirmed, at: now
-            ), now: now, on: sql)
         }
         return teams.count
     }

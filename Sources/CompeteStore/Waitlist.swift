@@ -39,17 +39,25 @@ enum Waitlist {
             WHERE id = \(bind: competitionId)
             """).run()
         for entry in promoted {
-            try await Outbox.enqueue(
-                .registrationPromotion,
-                RegistrationJobPayload(registrationId: entry.id, competitionId: competitionId, userId: entry.userId),
-                id: UUID(), now: now, on: sql
-            )
-            try await Outbox.publish(.registration(
-                .registrationPromoted, registrationId: entry.id, competitionId: competitionId, userId: entry.userId,
-                status: .confirmed, at: now
-            ), now: now, on: sql)
+            try await announcePromotion(registrationId: entry.id, userId: entry.userId, competitionId: competitionId, now: now, on: sql)
         }
         return promoted.count
+    }
+
+    /// A registration moved up: its `promotion` message and its `registration.promoted` event,
+    /// in the promoting transaction (an individual's, or each member's of a team).
+    static func announcePromotion(
+        registrationId: UUID, userId: UUID, competitionId: UUID, now: Date, on sql: any SQLDatabase
+    ) async throws {
+        try await Outbox.enqueue(
+            .registrationPromotion,
+            RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId),
+            id: UUID(), now: now, on: sql
+        )
+        try await Outbox.publish(.registration(
+            .registrationPromoted, registrationId: registrationId, competitionId: competitionId, userId: userId,
+            status: .confirmed, at: now
+        ), now: now, on: sql)
     }
 }
 
