@@ -2,6 +2,15 @@ import Foundation
 import SQLKit
 
 extension TestServer {
+    /// Gives a competition the form the team tests answer: a required T-shirt choice (S or M)
+    /// and rules to accept.
+    func askShirtAndRules(_ id: String, by organizer: TestUser) async throws -> APIResponse {
+        try await request(.PATCH, "/api/competitions/\(id)", token: organizer.token, json: [
+            "questions": [["id": "shirt", "label": "T-shirt", "type": "choice", "required": true, "options": ["S", "M"]]],
+            "rules": "Play fair.",
+        ])
+    }
+
     /// Creates a team competition (teams of `min`–`max`) and returns its id.
     func createTeamCompetition(
         by organizer: TestUser, capacity: Int = 10, min: Int = 2, max: Int = 4, waitlist: Int = 0,
