@@ -20,13 +20,14 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         for _ in 0..<3 {
             let token = UUID()
             let lease = IdempotencyLease(userId: request.userId, key: key, token: token, fingerprint: request.fingerprint, startedAt: now)
-            let claimed = try await sql.raw("""
+            // Every keyed write on PostgreSQL starts here: a prepared statement.
+            let claimed = try await !sql.prepared("""
                 INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, created_at)
                 VALUES (\(bind: request.userId), \(bind: key), \(bind: request.fingerprint), \(bind: token),
                         \(bind: lockedUntil), \(bind: now))
                 ON CONFLICT (user_id, key) DO NOTHING
                 RETURNING key
-                """).first() != nil
+                """).isEmpty
             if claimed { return .started(lease) }
 
             guard let row = try await sql.raw("""
