@@ -129,7 +129,7 @@ final class PreparedStatements: Sendable {
             }
             return rows
         }
-        return rows.map { $0.sql() }
+        return rows.map(PreparedRow.init)
     }
 
     /// A pooled connection held by this task until `release`.
@@ -162,7 +162,7 @@ final class PreparedStatements: Sendable {
         let query = PostgresQuery(unsafeSQL: statement.key.text, binds: statement.bindings)
         return try await postgres.withConnection { connection in
             connection.query(query, logger: connection.logger).map { $0.rows }
-        }.get().map { $0.sql() }
+        }.get().map(PreparedRow.init)
     }
 }
 
@@ -184,4 +184,25 @@ private struct Named: PostgresPreparedStatement {
     func makeBindings() -> PostgresBindings { bindings }
 
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+}
+
+/// A row of `prepared` on PostgreSQL: read by column name as SQLKit reads any row, or by
+/// position through PostgresNIO (`postgres`), which skips the `Codable` machinery for rows read
+/// many at a time (the list's competitions).
+struct PreparedRow: SQLRow {
+    let postgres: PostgresRow
+    private let columns: any SQLRow
+
+    init(_ row: PostgresRow) {
+        postgres = row
+        columns = row.sql()
+    }
+
+    var allColumns: [String] { columns.allColumns }
+
+    func contains(column: String) -> Bool { columns.contains(column: column) }
+
+    func decodeNil(column: String) throws -> Bool { try columns.decodeNil(column: column) }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try columns.decode(column: column, as: type) }
 }

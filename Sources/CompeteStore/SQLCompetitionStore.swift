@@ -38,7 +38,7 @@ public struct SQLCompetitionStore: CompetitionStore {
     /// The public single read: a prepared statement on PostgreSQL.
     public func find(id: UUID) async throws -> Competition? {
         try await context.sql.prepared(Self.select(id: id, lock: ""))
-            .first?.decode(model: CompetitionRow.self, with: .snakeCase).competition
+            .first.map(CompetitionRow.init)?.competition
     }
 
     static func find(id: UUID, on sql: any SQLDatabase, lock: String) async throws -> Competition? {
@@ -61,7 +61,7 @@ public struct SQLCompetitionStore: CompetitionStore {
             WHERE \(filter)
             ORDER BY c.start_date, c.reg_deadline, c.id
             LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
-            """).map { try $0.decode(model: CompetitionRow.self, with: .snakeCase).competition }
+            """).map { try CompetitionRow($0).competition }
         let total = try await context.sql.prepared("""
             SELECT COUNT(*) AS total FROM competitions c WHERE \(filter)
             """).first?.decode(column: "total", as: Int.self) ?? 0

@@ -78,6 +78,42 @@ import Vapor
         }
     }
 
+    /// The list and the single read decode competitions by position from prepared statements;
+    /// the answers to creating and changing one decode them by name: every field must agree,
+    /// nil and non-nil optionals alike.
+    @Test(arguments: Backend.all)
+    func readsDecodeEveryFieldAsWritesDo(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let team = try await server.createTeamCompetition(by: organizer, capacity: 7, min: 2, max: 5, waitlist: 3)
+            let changed = try await server.request(.PATCH, "/api/competitions/\(team)", token: organizer.token, json: [
+                "questions": [["id": "shirt", "label": "T-shirt", "type": "choice", "required": true, "options": ["S", "M"]]],
+                "rules": "Play fair.", "tags": ["chess", "rapid"],
+            ])
+            #expect(changed.status == 200)
+            let opening = Date().addingTimeInterval(3 * 86400)
+            let created = try await server.request(.POST, "/api/competitions", token: organizer.token, json: [
+                "title": "Opens Later", "description": "Café «quoted»", "capacity": 12, "tags": ["x"],
+                "regDeadline": iso(Date().addingTimeInterval(7 * 86400)), "startDate": iso(Date().addingTimeInterval(8 * 86400)),
+                "waitlistCapacity": 0, "timezone": "Europe/Paris", "opensAt": iso(opening),
+            ])
+            #expect(created.status == 201)
+            let list = try await server.request(.GET, "/api/competitions?page=1&limit=20").json["items"] as? [[String: Any]] ?? []
+            for written in [changed.json, created.json] {
+                let id = try #require(written["id"] as? String)
+                let read = try await server.request(.GET, "/api/competitions/\(id)").json
+                #expect(try Self.canonical(read) == Self.canonical(written), "single read of \(id)")
+                let listed = try #require(list.first { $0["id"] as? String == id })
+                #expect(try Self.canonical(listed) == Self.canonical(written), "list item \(id)")
+            }
+        }
+    }
+
+    /// A JSON object as text with sorted keys, for comparing answers field by field.
+    static func canonical(_ object: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
     /// `rounds` of every hot request: keyed registrations (claim, form, seat), list pages with
     /// their count, and single reads. Returns the competition.
     @discardableResult
