@@ -1,5 +1,6 @@
 import FluentPostgresDriver
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 import SQLKit
 
@@ -7,7 +8,7 @@ extension SQLDatabase {
     /// Runs `query` and returns its rows. On PostgreSQL as a named prepared statement, so the
     /// server parses it once per connection instead of on every request (SQLKit's `raw` sends
     /// unnamed statements; measured in docs/benchmarks.md); elsewhere, and for a statement with
-    /// a bind PostgresNIO cannot encode directly, exactly as `raw(query).all()`.
+    /// a nil bind or one PostgresNIO cannot encode directly, exactly as `raw(query).all()`.
     ///
     /// For hot statements that run autocommitted on the pool. Inside a transaction it works too,
     /// but a first use after a failed statement there fails (25P02) like any other statement.
@@ -120,6 +121,7 @@ final class PreparedStatements: Sendable {
     private static let renamingStates: Set<String> = ["0A000", "26000", "25P02"]
 
     private func execute(_ statement: Statement, as name: String, on postgres: any PostgresDatabase) async throws -> [any SQLRow] {
+        postgres.logger.debug("Executing prepared statement", metadata: ["name": .string(name), "sql": .string(statement.key.text)])
         let connection = try await Self.lease(from: postgres)
         defer { connection.release() }
         let rows = try await Named.$current.withValue(Named.Text(name: name, sql: statement.key.text)) {
