@@ -83,13 +83,46 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
     /// (or, for an external lease, another request stored the key first), another request owns
     /// the key now: throwing rolls this request's work back.
     static func complete(_ lease: IdempotencyLease, with outcome: StoredOutcome, on sql: any SQLDatabase) async throws {
-        let stored: Bool
+        try await complete([(lease, outcome)], on: sql)
+    }
+
+    /// `complete` for several requests (a batch of registrations) in two statements at most:
+    /// one multi-row INSERT for the external leases, one UPDATE for the pending rows. Throws
+    /// unless every outcome was stored, so the whole transaction rolls back.
+    static func complete(_ outcomes: [(IdempotencyLease, StoredOutcome)], on sql: any SQLDatabase) async throws {
+        let inserted = outcomes.filter { $0.0.external }
+        let updated = outcomes.filter { !$0.0.external }
+        var stored = 0
         do {
-            stored = try await sql.raw(store(outcome, under: lease)).first() != nil
+            if !inserted.isEmpty {
+                let rows = inserted.map { lease, outcome -> SQLQueryString in
+                    """
+                    (\(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token), \(bind: lease.startedAt), \(bind: Data(outcome.bytes)), \(bind: lease.startedAt))
+                    """
+                }
+                stored += try await sql.raw("""
+                    INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, outcome, created_at)
+                    VALUES \(rows.joined(separator: ", "))
+                    RETURNING key
+                    """).all().count
+            }
+            if !updated.isEmpty {
+                let values = updated.map { lease, outcome -> SQLQueryString in
+                    "WHEN user_id = \(bind: lease.userId) AND key = \(bind: lease.key) THEN \(bind: Data(outcome.bytes))"
+                }
+                let held = updated.map { lease, _ -> SQLQueryString in
+                    "(user_id = \(bind: lease.userId) AND key = \(bind: lease.key) AND lease_token = \(bind: lease.token))"
+                }
+                stored += try await sql.raw("""
+                    UPDATE idempotency_keys SET outcome = CASE \(values.joined(separator: " ")) END
+                    WHERE outcome IS NULL AND (\(held.joined(separator: " OR ")))
+                    RETURNING key
+                    """).all().count
+            }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            stored = false
+            stored = -1
         }
-        guard stored else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
+        guard stored == outcomes.count else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
     }
 
     /// The one statement that stores an outcome: the UPDATE of our pending row, or, for an

@@ -1,0 +1,200 @@
+import CompeteCore
+import CompeteJobs
+import Foundation
+import Metrics
+import SQLKit
+
+// Group commit (issue 18): the registrations of one competition that arrive while a write for
+// it is in flight are written together by the next one — one transaction, one lock of the
+// competition's row, one commit for all of them — and each gets the answer it would have had
+// alone. docs/architecture.md, "Group commit".
+extension SQLRegistrationStore {
+    /// A registration waiting in `GroupCommit` to be written.
+    struct Pending: Sendable {
+        let entry: Entry
+        let awaitingApproval: Bool
+        let lease: IdempotencyLease?
+    }
+
+    /// The most registrations one transaction writes.
+    static let maxBatch = 64
+
+    private static let batches = Counter(label: "registration_batches_total")
+    private static let batched = Counter(label: "registration_batched_total")
+    private static let fallbacks = Counter(label: "registration_batch_fallbacks_total")
+
+    /// `GroupCommit`'s write: a batch of one alone; a larger batch in one transaction, and if
+    /// that fails (one member's key stored meanwhile by another instance, its lease lost, any
+    /// error) each member alone, so each gets its own answer and the others are not held back.
+    static func write(_ batch: [Pending], context: SQLContext, hints: NoSeatHints) async -> [Result<RegistrationOutcome, any Error>] {
+        var results: [Result<RegistrationOutcome, any Error>]
+        if batch.count > 1, let together = try? await registerTogether(batch, context: context) {
+            batches.increment()
+            batched.increment(by: batch.count)
+            results = together
+        } else {
+            if batch.count > 1 { fallbacks.increment() }
+            results = []
+            for pending in batch {
+                results.append(await Result { try await registerAlone(pending, context: context, hints: hints) })
+            }
+        }
+        for (pending, result) in zip(batch, results) {
+            if case .success(let outcome) = result { hints.learn(outcome, competitionId: pending.entry.competitionId) }
+        }
+        return results
+    }
+
+    /// One registration: on PostgreSQL a free seat in one statement (unless the competition was
+    /// just found without one), else the transaction of a batch of one.
+    private static func registerAlone(_ pending: Pending, context: SQLContext, hints: NoSeatHints) async throws -> RegistrationOutcome {
+        let entry = pending.entry
+        if context.flavor == .postgres, !pending.awaitingApproval, !hints.skipsSeatPath(entry.competitionId, now: entry.now),
+           let receipt = try await registerSeat(entry, lease: pending.lease, on: context.sql) {
+            return .confirmed(receipt)
+        }
+        guard let result = try await registerTogether([pending], context: context).first else { throw GroupCommitError.unanswered }
+        return try result.get()
+    }
+
+    /// The batch's transaction: lock the competition's row, read its counters and which of the
+    /// batch's users are registered already, decide every member in arrival order
+    /// (`SeatPlan`), then write the counters once, the registrations, their outbox rows, their
+    /// webhook events and every stored outcome by multi-row statements. Throws (rolling all of
+    /// it back) if any outcome could not be stored under its key.
+    static func registerTogether(_ batch: [Pending], context: SQLContext) async throws -> [Result<RegistrationOutcome, any Error>] {
+        guard let competitionId = batch.first?.entry.competitionId else { return [] }
+        let flavor = context.flavor
+        return try await context.transaction(touchingCompetitions: true) { sql in
+            guard let row = try await sql.raw("""
+                SELECT registered_count, capacity, waitlist_count, waitlist_capacity, waitlist_tail, opens_at, time_zone,
+                       CASE WHEN reg_deadline <= \(unsafeRaw: flavor.now) THEN 1 ELSE 0 END AS closed,
+                       CASE WHEN team_max IS NULL THEN 0 ELSE 1 END AS teams
+                FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forNoKeyUpdate)
+                """).first(decoding: LockedCompetitionRow.self, with: .snakeCase) else {
+                let outcomes = batch.map { _ in Result<RegistrationOutcome, any Error>.success(.refused(.notFound)) }
+                try await storeOutcomes(outcomes, of: batch, on: sql)
+                return outcomes
+            }
+            let registered = try await sql.raw("""
+                SELECT user_id FROM registrations
+                WHERE competition_id = \(bind: competitionId) AND user_id IN \(SQLQueryString.list(batch.map(\.entry.userId)))
+                  AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
+                """).all(decodingColumn: "user_id", as: UUID.self)
+            var plan = SeatPlan(row.competition, registered: Set(registered))
+            let decisions = batch.map {
+                plan.decide(SeatPlan.Request(
+                    userId: $0.entry.userId, now: $0.entry.now, awaitingApproval: $0.awaitingApproval, key: $0.lease?.key
+                ))
+            }
+            if plan.seats + plan.waitlisted + plan.pending > 0 {
+                try await sql.raw("""
+                    UPDATE competitions SET registered_count = registered_count + \(bind: plan.seats),
+                        waitlist_count = waitlist_count + \(bind: plan.waitlisted), waitlist_tail = waitlist_tail + \(bind: plan.waitlisted),
+                        pending_count = pending_count + \(bind: plan.pending)
+                    WHERE id = \(bind: competitionId)
+                    """).run()
+            }
+            let outcomes = try await writePlaces(zip(batch, decisions).map { $0 }, on: sql)
+            try await storeOutcomes(outcomes, of: batch, on: sql)
+            return outcomes
+        }
+    }
+
+    /// Inserts the registrations that got a place, with their messages and events, and returns
+    /// every member's answer.
+    private static func writePlaces(
+        _ members: [(Pending, SeatPlan.Decision)], on sql: any SQLDatabase
+    ) async throws -> [Result<RegistrationOutcome, any Error>] {
+        var rows: [SQLQueryString] = []
+        var messages: [Outbox.Message] = []
+        var events: [WebhookEvent] = []
+        var latest = Date.distantPast
+        let outcomes = members.map { pending, decision -> Result<RegistrationOutcome, any Error> in
+            let entry = pending.entry
+            switch decision {
+            case .refused(let reason): return .success(.refused(reason))
+            case .keyInBatch: return .failure(DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1))
+            case .seat, .waitlist, .approval: break
+            }
+            let (status, position, sequence): (RegistrationStatus, Int?, Int?) = switch decision {
+            case .waitlist(let place, let seq): (.waitlisted, place, seq)
+            case .approval: (.pending, nil, nil)
+            default: (.confirmed, nil, nil)
+            }
+            latest = max(latest, entry.now)
+            rows.append("""
+                (\(bind: entry.id), \(bind: entry.competitionId), \(bind: entry.userId), \(bind: status.rawValue), \(bind: entry.now),
+                 \(bind: sequence), \(bind: entry.answers.canonicalJSON))
+                """)
+            let payload = RegistrationJobPayload(registrationId: entry.id, competitionId: entry.competitionId, userId: entry.userId)
+            switch status {
+            case .confirmed: messages.append(Outbox.Message(type: .registrationConfirmation, payload: payload, now: entry.now))
+            case .pending: messages.append(Outbox.Message(type: .registrationPending, payload: payload, now: entry.now))
+            default: break
+            }
+            let type: WebhookEventType = switch status {
+            case .confirmed: .registrationConfirmed
+            case .pending: .registrationPending
+            default: .registrationWaitlisted
+            }
+            events.append(.registration(
+                type, registrationId: entry.id, competitionId: entry.competitionId, userId: entry.userId,
+                status: status, position: position, at: entry.now
+            ))
+            if case .seat(last: true) = decision { events.append(.competitionFull(entry.competitionId, at: entry.now)) }
+            return .success(RegistrationOutcome(RegistrationReceipt(
+                registrationId: entry.id, competitionId: entry.competitionId, status: status, position: position,
+                registeredAt: entry.now
+            )))
+        }
+        // No ON CONFLICT: under the competition's lock nobody else adds a registration to it,
+        // and the batch's own users were checked; a violation means a bug, and aborts it all.
+        try await SQLRows.insert(
+            into: "registrations (id, competition_id, user_id, status, created_at, waitlist_seq, answers)", rows, on: sql
+        )
+        try await Outbox.enqueue(messages, on: sql)
+        try await Outbox.publish(events, now: latest, on: sql)
+        return outcomes
+    }
+
+    /// Stores each answered member's outcome under its key (not the duplicates of a key).
+    private static func storeOutcomes(
+        _ outcomes: [Result<RegistrationOutcome, any Error>], of batch: [Pending], on sql: any SQLDatabase
+    ) async throws {
+        let stored = try zip(batch, outcomes).compactMap { pending, result -> (IdempotencyLease, StoredOutcome)? in
+            guard let lease = pending.lease, case .success(let outcome) = result else { return nil }
+            return (lease, try StoredOutcome(outcome))
+        }
+        guard !stored.isEmpty else { return }
+        try await SQLIdempotencyStore.complete(stored, on: sql)
+    }
+}
+
+/// The competition's row as a batch reads it, locked.
+private struct LockedCompetitionRow: Decodable {
+    let registeredCount: Int
+    let capacity: Int
+    let waitlistCount: Int
+    let waitlistCapacity: Int
+    let waitlistTail: Int
+    let opensAt: Date?
+    let timeZone: String
+    let closed: Int
+    let teams: Int
+
+    var competition: SeatPlan.Competition {
+        SeatPlan.Competition(
+            registeredCount: registeredCount, capacity: capacity, waitlistCount: waitlistCount,
+            waitlistCapacity: waitlistCapacity, waitlistTail: waitlistTail, closed: closed == 1, opensAt: opensAt,
+            timeZone: CompetitionRow.zone(timeZone), teams: teams == 1
+        )
+    }
+}
+
+extension Result where Failure == any Error {
+    /// The result of an async throwing body.
+    init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
