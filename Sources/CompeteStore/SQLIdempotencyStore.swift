@@ -63,12 +63,12 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
     }
 
-    /// On SQLite a new key is only looked up (a read, no lock): claiming it here would be a
-    /// commit of its own, with its own fsync and write lock, right before the work's transaction
-    /// takes both again. Writers queue one at a time there anyway, so the work's transaction
-    /// claims the key when it inserts the outcome. PostgreSQL claims first, as `begin` does.
+    /// A new key is only looked up (a read, no lock): claiming it here would be a commit of its
+    /// own — a WAL flush on PostgreSQL, an fsync and the write lock on SQLite — right before the
+    /// work's transaction pays for one again, for every keyed request. The work's transaction
+    /// claims the key when it inserts the outcome (`complete`, no ON CONFLICT): a duplicate that
+    /// ran meanwhile rolls its work back and is answered from what the first one stored.
     public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
-        guard context.flavor == .sqlite else { return try await begin(request, now: now, policy: policy) }
         let known = try await context.sql.raw("""
             SELECT 1 AS known FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: request.key.value)
             """).first() != nil
@@ -125,25 +125,23 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         guard stored == outcomes.count else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
     }
 
-    /// The one statement that stores an outcome: the UPDATE of our pending row, or, for an
-    /// external lease (no pending row), the INSERT that claims the key — with no ON CONFLICT, so
-    /// a key stored first by someone else aborts the statement (and whatever it is part of).
-    /// It returns a row only if it stored; with `after`, only if that CTE produced a row.
-    static func store(_ outcome: StoredOutcome, under lease: IdempotencyLease, after cte: String? = nil) -> SQLQueryString {
-        let source: SQLQueryString = cte.map { " FROM \(unsafeRaw: $0)" } ?? ""
-        let requirement: SQLQueryString = cte.map { " AND EXISTS (SELECT 1 FROM \(unsafeRaw: $0))" } ?? ""
+    /// Storing an outcome as the last part of a one-statement write (a CTE query): the UPDATE of
+    /// our pending row, or, for an external lease (no pending row), the INSERT that claims the
+    /// key — with no ON CONFLICT, so a key stored first by someone else aborts the whole
+    /// statement. It stores, and returns a row, only if the CTE `after` produced one.
+    static func store(_ outcome: StoredOutcome, under lease: IdempotencyLease, after cte: String) -> SQLQueryString {
         if lease.external {
             return """
                 INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, outcome, created_at)
                 SELECT \(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token),
-                       \(bind: lease.startedAt), \(bind: Data(outcome.bytes)), \(bind: lease.startedAt)\(source)
+                       \(bind: lease.startedAt), \(bind: Data(outcome.bytes)), \(bind: lease.startedAt) FROM \(unsafeRaw: cte)
                 RETURNING key
                 """
         }
         return """
             UPDATE idempotency_keys SET outcome = \(bind: Data(outcome.bytes))
             WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
-              AND lease_token = \(bind: lease.token) AND outcome IS NULL\(requirement)
+              AND lease_token = \(bind: lease.token) AND outcome IS NULL AND EXISTS (SELECT 1 FROM \(unsafeRaw: cte))
             RETURNING key
             """
     }
