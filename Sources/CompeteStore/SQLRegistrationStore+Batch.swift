@@ -9,11 +9,19 @@ import SQLKit
 // competition's row, one commit for all of them — and each gets the answer it would have had
 // alone. docs/architecture.md, "Group commit".
 extension SQLRegistrationStore {
-    /// A registration waiting in `GroupCommit` to be written.
+    /// A registration waiting in `GroupCommit` to be written, as it was asked for.
     struct Pending: Sendable {
-        let entry: Entry
-        let awaitingApproval: Bool
+        let id: UUID
+        let userId: UUID
+        let competitionId: UUID
+        let submission: FormSubmission
+        let now: Date
         let lease: IdempotencyLease?
+
+        /// The registration to write, with its answers as the form accepted them.
+        func entry(_ answers: Answers) -> Entry {
+            Entry(id: id, userId: userId, competitionId: competitionId, answers: answers, now: now)
+        }
     }
 
     /// The most registrations one transaction writes.
@@ -40,35 +48,37 @@ extension SQLRegistrationStore {
             }
         }
         for (pending, result) in zip(batch, results) {
-            if case .success(let outcome) = result { hints.learn(outcome, competitionId: pending.entry.competitionId) }
+            if case .success(let outcome) = result { hints.learn(outcome, competitionId: pending.competitionId) }
         }
         return results
     }
 
     /// One registration: on PostgreSQL a free seat in one statement (unless the competition was
-    /// just found without one), else the transaction of a batch of one.
+    /// just found without one) — for a competition without a form, which that statement
+    /// requires, and a submission that answers none —, else the transaction of a batch of one.
     private static func registerAlone(_ pending: Pending, context: SQLContext, hints: NoSeatHints) async throws -> RegistrationOutcome {
-        let entry = pending.entry
-        if context.flavor == .postgres, !pending.awaitingApproval, !hints.skipsSeatPath(entry.competitionId, now: entry.now),
-           let receipt = try await registerSeat(entry, lease: pending.lease, on: context.sql) {
+        if context.flavor == .postgres, !hints.skipsSeatPath(pending.competitionId, now: pending.now),
+           let answers = try? RegistrationForm().validate(pending.submission),
+           let receipt = try await registerSeat(pending.entry(answers), lease: pending.lease, on: context.sql) {
             return .confirmed(receipt)
         }
         guard let result = try await registerTogether([pending], context: context).first else { throw GroupCommitError.unanswered }
         return try result.get()
     }
 
-    /// The batch's transaction: lock the competition's row, read its counters and which of the
-    /// batch's users are registered already, decide every member in arrival order
-    /// (`SeatPlan`), then write the counters once, the registrations, their outbox rows, their
+    /// The batch's transaction: lock the competition's row, read its counters and form and
+    /// which of the batch's users are registered already, check every member's submission
+    /// against the form (a refused one gets its validation error and takes no part), decide the
+    /// others in arrival order (`SeatPlan`), then write the counters once, the registrations, their outbox rows, their
     /// webhook events and every stored outcome by multi-row statements. Throws (rolling all of
     /// it back) if any outcome could not be stored under its key.
     static func registerTogether(_ batch: [Pending], context: SQLContext) async throws -> [Result<RegistrationOutcome, any Error>] {
-        guard let competitionId = batch.first?.entry.competitionId else { return [] }
+        guard let competitionId = batch.first?.competitionId else { return [] }
         let flavor = context.flavor
         return try await context.transaction(touchingCompetitions: true) { sql in
             guard let row = try await sql.raw("""
                 SELECT registered_count, capacity, waitlist_count, waitlist_capacity, waitlist_tail, opens_at, time_zone,
-                       CASE WHEN reg_deadline <= \(unsafeRaw: flavor.now) THEN 1 ELSE 0 END AS closed,
+                       questions, rules, requires_approval, CASE WHEN reg_deadline <= \(unsafeRaw: flavor.now) THEN 1 ELSE 0 END AS closed,
                        CASE WHEN team_max IS NULL THEN 0 ELSE 1 END AS teams
                 FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forNoKeyUpdate)
                 """).first(decoding: LockedCompetitionRow.self, with: .snakeCase) else {
@@ -78,14 +88,20 @@ extension SQLRegistrationStore {
             }
             let registered = try await sql.raw("""
                 SELECT user_id FROM registrations
-                WHERE competition_id = \(bind: competitionId) AND user_id IN \(SQLQueryString.list(batch.map(\.entry.userId)))
+                WHERE competition_id = \(bind: competitionId) AND user_id IN \(SQLQueryString.list(batch.map(\.userId)))
                   AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
                 """).all(decodingColumn: "user_id", as: UUID.self)
+            let form = row.form
             var plan = SeatPlan(row.competition, registered: Set(registered))
-            let decisions = batch.map {
-                plan.decide(SeatPlan.Request(
-                    userId: $0.entry.userId, now: $0.entry.now, awaitingApproval: $0.awaitingApproval, key: $0.lease?.key
-                ))
+            let members = batch.map { pending -> (Pending, Result<Answers, any Error>) in
+                (pending, Result(catching: { try form.validate(pending.submission) }))
+            }
+            let decisions = members.map { pending, answers -> Result<(Entry, SeatPlan.Decision), any Error> in
+                answers.map { answers in
+                    (pending.entry(answers), plan.decide(SeatPlan.Request(
+                        userId: pending.userId, now: pending.now, awaitingApproval: form.requiresApproval, key: pending.lease?.key
+                    )))
+                }
             }
             if plan.seats + plan.waitlisted + plan.pending > 0 {
                 try await sql.raw("""
@@ -95,7 +111,7 @@ extension SQLRegistrationStore {
                     WHERE id = \(bind: competitionId)
                     """).run()
             }
-            let outcomes = try await writePlaces(zip(batch, decisions).map { $0 }, on: sql)
+            let outcomes = try await writePlaces(decisions, on: sql)
             try await storeOutcomes(outcomes, of: batch, on: sql)
             return outcomes
         }
@@ -104,14 +120,18 @@ extension SQLRegistrationStore {
     /// Inserts the registrations that got a place, with their messages and events, and returns
     /// every member's answer.
     private static func writePlaces(
-        _ members: [(Pending, SeatPlan.Decision)], on sql: any SQLDatabase
+        _ members: [Result<(Entry, SeatPlan.Decision), any Error>], on sql: any SQLDatabase
     ) async throws -> [Result<RegistrationOutcome, any Error>] {
         var rows: [SQLQueryString] = []
         var messages: [Outbox.Message] = []
         var events: [WebhookEvent] = []
         var latest = Date.distantPast
-        let outcomes = members.map { pending, decision -> Result<RegistrationOutcome, any Error> in
-            let entry = pending.entry
+        let outcomes = members.map { member -> Result<RegistrationOutcome, any Error> in
+            let entry: Entry, decision: SeatPlan.Decision
+            switch member {
+            case .success(let planned): (entry, decision) = planned
+            case .failure(let refusedForm): return .failure(refusedForm)
+            }
             switch decision {
             case .refused(let reason): return .success(.refused(reason))
             case .keyInBatch: return .failure(DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1))
@@ -173,6 +193,9 @@ extension SQLRegistrationStore {
 
 /// The competition's row as a batch reads it, locked.
 private struct LockedCompetitionRow: Decodable {
+    let questions: String
+    let rules: String?
+    let requiresApproval: Int
     let registeredCount: Int
     let capacity: Int
     let waitlistCount: Int
@@ -189,6 +212,10 @@ private struct LockedCompetitionRow: Decodable {
             waitlistCapacity: waitlistCapacity, waitlistTail: waitlistTail, closed: closed == 1, opensAt: opensAt,
             timeZone: CompetitionRow.zone(timeZone), teams: teams == 1
         )
+    }
+
+    var form: RegistrationForm {
+        RegistrationForm(questions: CompetitionRow.decodeQuestions(questions), rules: rules, requiresApproval: requiresApproval != 0)
     }
 }
 

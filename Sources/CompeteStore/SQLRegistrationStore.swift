@@ -15,19 +15,21 @@ public struct SQLRegistrationStore: RegistrationStore {
         }
     }
 
-    /// Claims a seat, else a waitlist place (or, awaiting approval, a pending place): the
-    /// counters move by conditional updates under the competition's row lock (no COUNT(*)),
+    /// Checks the submission against the form, then claims a seat, else a waitlist place (or,
+    /// awaiting approval, a pending place): the counters move by conditional updates under the competition's row lock (no COUNT(*)),
     /// the partial unique index refuses a second active registration, and the outbox rows,
     /// webhook events and the idempotent outcome are written by the same transaction.
     /// Concurrent registrations for one competition are written together (`GroupCommit`,
     /// `SQLRegistrationStore+Batch.swift`); a lone one on PostgreSQL first tries the
     /// one-statement seat path (`registerSeat`).
     public func register(
-        userId: UUID, competitionId: UUID, registrationId: UUID, answers: Answers, awaitingApproval: Bool,
-        now: Date, lease: IdempotencyLease?
+        userId: UUID, competitionId: UUID, registrationId: UUID, submission: FormSubmission, now: Date,
+        lease: IdempotencyLease?
     ) async throws -> RegistrationOutcome {
-        let entry = Entry(id: registrationId, userId: userId, competitionId: competitionId, answers: answers, now: now)
-        return try await batcher.submit(Pending(entry: entry, awaitingApproval: awaitingApproval, lease: lease), to: competitionId)
+        let pending = Pending(
+            id: registrationId, userId: userId, competitionId: competitionId, submission: submission, now: now, lease: lease
+        )
+        return try await batcher.submit(pending, to: competitionId)
     }
 
     /// A registration about to be written.

@@ -92,7 +92,7 @@ import Testing
             )
             let batch = [
                 try await pending(users[0], competitionId, key: "a", context),
-                pending(users[1], competitionId, lease: lost, now: held.entry.now),
+                pending(users[1], competitionId, lease: lost, now: held.now),
                 try await pending(users[2], competitionId, key: "c", context),
             ]
             await #expect(throws: DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)) {
@@ -108,6 +108,42 @@ import Testing
             #expect(try await server.count("""
                 SELECT COUNT(*) AS n FROM registrations WHERE user_id = \(bind: users[1])
                 """) == 0)
+        }
+    }
+
+    /// The form is read with the batch's lock and checked per member: a refused submission gets
+    /// its validation error and stores nothing, the others in the batch go ahead; with approval
+    /// every accepted one is pending.
+    @Test(arguments: Backend.all)
+    func theFormIsCheckedPerMemberInsideTheBatch(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let context = SQLContext(database: server.system.app.db)
+            for approval in [false, true] {
+                let id = try await server.createCompetition(by: organizer, capacity: 5, form: [
+                    "rules": "Play fair.", "requiresApproval": approval,
+                ])
+                let competitionId = UUID(uuidString: id)!
+                var users: [UUID] = []
+                for _ in 0..<3 { users.append(UUID(uuidString: try await server.signup().id)!) }
+                let accepted = FormSubmission(acceptRules: .bool(true))
+                let batch = [
+                    try await pending(users[0], competitionId, key: "ok-\(approval)", context, submission: accepted),
+                    try await pending(users[1], competitionId, key: "bad-\(approval)", context, submission: FormSubmission()),
+                    try await pending(users[2], competitionId, key: "ok2-\(approval)", context, submission: accepted),
+                ]
+                let results = try await SQLRegistrationStore.registerTogether(batch, context: context)
+                let status: RegistrationStatus = approval ? .pending : .confirmed
+                #expect(try results[0].get().status == status)
+                #expect(throws: DomainError.self) { try results[1].get() }
+                #expect(try results[2].get().status == status)
+                #expect(try await server.count("""
+                    SELECT COUNT(*) AS n FROM registrations WHERE competition_id = \(bind: competitionId)
+                    """) == 2)
+                #expect(try await server.count("""
+                    SELECT COUNT(*) AS n FROM idempotency_keys WHERE key = \(bind: "bad-\(approval)") AND outcome IS NOT NULL
+                    """) == 0, "a refused form stores nothing under its key")
+            }
         }
     }
 
@@ -204,20 +240,23 @@ import Testing
         #expect(written.flatMap { $0 }.sorted() == Array(0...9), "each member written once")
     }
 
-    private func pending(_ user: UUID, _ competitionId: UUID, key: String, _ context: SQLContext) async throws -> SQLRegistrationStore.Pending {
+    private func pending(
+        _ user: UUID, _ competitionId: UUID, key: String, _ context: SQLContext, submission: FormSubmission = FormSubmission()
+    ) async throws -> SQLRegistrationStore.Pending {
         let now = Date()
         let start = try await SQLIdempotencyStore(context: context).begin(
             IdempotencyRequest(userId: user, key: try IdempotencyKey(header: key), fingerprint: "f"), now: now,
             policy: IdempotencyPolicy()
         )
         guard case .started(let lease) = start else { throw TestFailure("expected a new key") }
-        return pending(user, competitionId, lease: lease, now: now)
+        return pending(user, competitionId, lease: lease, now: now, submission: submission)
     }
 
-    private func pending(_ user: UUID, _ competitionId: UUID, lease: IdempotencyLease?, now: Date) -> SQLRegistrationStore.Pending {
+    private func pending(
+        _ user: UUID, _ competitionId: UUID, lease: IdempotencyLease?, now: Date, submission: FormSubmission = FormSubmission()
+    ) -> SQLRegistrationStore.Pending {
         SQLRegistrationStore.Pending(
-            entry: SQLRegistrationStore.Entry(id: UUID(), userId: user, competitionId: competitionId, answers: Answers(), now: now),
-            awaitingApproval: false, lease: lease
+            id: UUID(), userId: user, competitionId: competitionId, submission: submission, now: now, lease: lease
         )
     }
 }

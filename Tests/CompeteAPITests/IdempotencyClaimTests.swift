@@ -38,8 +38,8 @@ import Testing
             let other = try await server.createCompetition(by: organizer)
             await #expect(throws: DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)) {
                 _ = try await store.register(
-                    userId: userId, competitionId: UUID(uuidString: other)!, registrationId: UUID(), answers: Answers(),
-                    awaitingApproval: false, now: Date(), lease: unclaimed
+                    userId: userId, competitionId: UUID(uuidString: other)!, registrationId: UUID(), submission: FormSubmission(),
+                    now: Date(), lease: unclaimed
                 )
             }
             #expect(try await server.confirmedCount(other) == 0)
