@@ -66,8 +66,10 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
     /// A new key is only looked up (a read, no lock): claiming it here would be a commit of its
     /// own — a WAL flush on PostgreSQL, an fsync and the write lock on SQLite — right before the
     /// work's transaction pays for one again, for every keyed request. The work's transaction
-    /// claims the key when it inserts the outcome (`complete`, no ON CONFLICT): a duplicate that
-    /// ran meanwhile rolls its work back and is answered from what the first one stored.
+    /// claims the key instead (a batch of registrations with `claim`, other work by inserting
+    /// its outcome with `complete`); a key stored meanwhile makes the work skip or roll back and
+    /// answer `idempotencyRequestInProgress`, and the service then asks `begin`, which replays,
+    /// refuses or waits as usual. A known key goes to `begin` at once: a replay does no work.
     public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
         let known = try await context.sql.raw("""
             SELECT 1 AS known FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: request.key.value)
@@ -77,6 +79,48 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
             userId: request.userId, key: request.key.value, token: UUID(), fingerprint: request.fingerprint,
             startedAt: now, external: true
         ))
+    }
+
+    /// Claims a batch's unclaimed keys inside its transaction: one multi-row INSERT of pending
+    /// rows, `ON CONFLICT DO NOTHING`. Per member, in order: no key (nil), the lease now holding
+    /// its pending row (no longer external: `complete` updates it), or, for a key that exists
+    /// already or came earlier in the batch, `idempotencyRequestInProgress` — that member does
+    /// nothing, and the service asks `begin` about its key once the batch has committed.
+    /// Leases that hold a row already pass through.
+    static func claim(_ leases: [IdempotencyLease?], on sql: any SQLDatabase) async throws -> [Result<IdempotencyLease?, any Error>] {
+        var first: [[String]: Int] = [:]
+        for (index, lease) in leases.enumerated() {
+            if let lease, lease.external, first[[lease.userId.uuidString, lease.key]] == nil {
+                first[[lease.userId.uuidString, lease.key]] = index
+            }
+        }
+        var claimed: Set<[String]> = []
+        if !first.isEmpty {
+            let rows = first.values.sorted().compactMap { leases[$0] }.map { lease -> SQLQueryString in
+                """
+                (\(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token), \(bind: lease.startedAt), \(bind: lease.startedAt))
+                """
+            }
+            let inserted = try await sql.raw("""
+                INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, created_at)
+                VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (user_id, key) DO NOTHING
+                RETURNING user_id, key
+                """).all(decoding: ClaimedKeyRow.self, with: .snakeCase)
+            claimed = Set(inserted.map { [$0.userId.uuidString, $0.key] })
+        }
+        return leases.enumerated().map { index, lease in
+            guard let lease else { return .success(nil) }
+            guard lease.external else { return .success(lease) }
+            let id = [lease.userId.uuidString, lease.key]
+            guard first[id] == index, claimed.contains(id) else {
+                return .failure(DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1))
+            }
+            return .success(IdempotencyLease(
+                userId: lease.userId, key: lease.key, token: lease.token, fingerprint: lease.fingerprint,
+                startedAt: lease.startedAt, external: false
+            ))
+        }
     }
 
     /// Stores the outcome inside the caller's transaction. If the lease was taken over meanwhile
@@ -110,12 +154,9 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
                 let values = updated.map { lease, outcome -> SQLQueryString in
                     "WHEN user_id = \(bind: lease.userId) AND key = \(bind: lease.key) THEN \(bind: Data(outcome.bytes))"
                 }
-                let held = updated.map { lease, _ -> SQLQueryString in
-                    "(user_id = \(bind: lease.userId) AND key = \(bind: lease.key) AND lease_token = \(bind: lease.token))"
-                }
                 stored += try await sql.raw("""
                     UPDATE idempotency_keys SET outcome = CASE \(values.joined(separator: " ")) END
-                    WHERE outcome IS NULL AND (\(held.joined(separator: " OR ")))
+                    WHERE outcome IS NULL AND \(held(updated.map(\.0)))
                     RETURNING key
                     """).all().count
             }
@@ -146,13 +187,24 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
             """
     }
 
+    /// Deletes pending rows of `leases` inside the caller's transaction (keys a batch claimed
+    /// for work it then refused).
+    static func release(_ leases: [IdempotencyLease], on sql: any SQLDatabase) async throws {
+        guard !leases.isEmpty else { return }
+        try await sql.raw("DELETE FROM idempotency_keys WHERE outcome IS NULL AND \(held(leases))").run()
+    }
+
+    /// The pending rows `leases` hold: each one's user, key and our lease token.
+    private static func held(_ leases: [IdempotencyLease]) -> SQLQueryString {
+        let rows = leases.map { lease -> SQLQueryString in
+            "(user_id = \(bind: lease.userId) AND key = \(bind: lease.key) AND lease_token = \(bind: lease.token))"
+        }
+        return "(\(rows.joined(separator: " OR ")))"
+    }
+
     public func release(_ lease: IdempotencyLease) async throws {
         guard !lease.external else { return }  // no pending row was written
-        try await context.sql.raw("""
-            DELETE FROM idempotency_keys
-            WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
-              AND lease_token = \(bind: lease.token) AND outcome IS NULL
-            """).run()
+        try await Self.release([lease], on: context.sql)
     }
 
     public func finished(_ lease: IdempotencyLease) async throws {}
@@ -170,6 +222,12 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
             DELETE FROM idempotency_keys WHERE created_at < \(bind: cutoff) RETURNING key
             """).all().count
     }
+}
+
+/// A key a batch claimed.
+private struct ClaimedKeyRow: Decodable {
+    let userId: UUID
+    let key: String
 }
 
 /// A key as `begin` finds it when its claim lost: finished (`outcome` set), in flight, or

@@ -69,37 +69,45 @@ extension SQLRegistrationStore {
     /// The batch's transaction: lock the competition's row, read its counters and form and
     /// which of the batch's users are registered already, check every member's submission
     /// against the form (a refused one gets its validation error and takes no part), decide the
-    /// others in arrival order (`SeatPlan`), then write the counters once, the registrations, their outbox rows, their
-    /// webhook events and every stored outcome by multi-row statements. Throws (rolling all of
-    /// it back) if any outcome could not be stored under its key.
+    /// others in arrival order (`SeatPlan`), then write the counters once, the registrations,
+    /// their outbox rows, their webhook events and every stored outcome by multi-row
+    /// statements. Throws (rolling all of it back) if any outcome could not be stored.
     static func registerTogether(_ batch: [Pending], context: SQLContext) async throws -> [Result<RegistrationOutcome, any Error>] {
         guard let competitionId = batch.first?.competitionId else { return [] }
         let flavor = context.flavor
         return try await context.transaction(touchingCompetitions: true) { sql in
-            guard let row = try await sql.raw("""
+            let row = try await sql.raw("""
                 SELECT registered_count, capacity, waitlist_count, waitlist_capacity, waitlist_tail, opens_at, time_zone,
                        questions, rules, requires_approval, CASE WHEN reg_deadline <= \(unsafeRaw: flavor.now) THEN 1 ELSE 0 END AS closed,
                        CASE WHEN team_max IS NULL THEN 0 ELSE 1 END AS teams
                 FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forNoKeyUpdate)
-                """).first(decoding: LockedCompetitionRow.self, with: .snakeCase) else {
-                let outcomes = batch.map { _ in Result<RegistrationOutcome, any Error>.success(.refused(.notFound)) }
-                try await storeOutcomes(outcomes, of: batch, on: sql)
+                """).first(decoding: LockedCompetitionRow.self, with: .snakeCase)
+            guard let row else {
+                let keys = try await SQLIdempotencyStore.claim(batch.map(\.lease), on: sql)
+                let outcomes = keys.map { $0.map { _ in RegistrationOutcome.refused(.notFound) } }
+                try await storeOutcomes(outcomes, under: keys, on: sql)
                 return outcomes
             }
+            // A key that exists already answers first (replay, 422, 409), as it would before any
+            // work; a refused form then stores nothing, so its fresh claim is let go again.
+            let form = row.form
+            let claimed = try await SQLIdempotencyStore.claim(batch.map(\.lease), on: sql)
+            let answers = batch.map { pending in Result(catching: { try form.validate(pending.submission) }) }
+            let keys = zip(claimed, answers).map { key, answers in key.flatMap { key in answers.map { _ in key } } }
+            try await SQLIdempotencyStore.release(zip(claimed, answers).compactMap { key, answers in
+                guard case .success(let lease?) = key, case .failure = answers else { return nil }
+                return lease
+            }, on: sql)
             let registered = try await sql.raw("""
                 SELECT user_id FROM registrations
                 WHERE competition_id = \(bind: competitionId) AND user_id IN \(SQLQueryString.list(batch.map(\.userId)))
                   AND status <> \(bind: RegistrationStatus.cancelled.rawValue)
                 """).all(decodingColumn: "user_id", as: UUID.self)
-            let form = row.form
             var plan = SeatPlan(row.competition, registered: Set(registered))
-            let members = batch.map { pending -> (Pending, Result<Answers, any Error>) in
-                (pending, Result(catching: { try form.validate(pending.submission) }))
-            }
-            let decisions = members.map { pending, answers -> Result<(Entry, SeatPlan.Decision), any Error> in
-                answers.map { answers in
-                    (pending.entry(answers), plan.decide(SeatPlan.Request(
-                        userId: pending.userId, now: pending.now, awaitingApproval: form.requiresApproval, key: pending.lease?.key
+            let decisions = batch.indices.map { index -> Result<(Entry, SeatPlan.Decision), any Error> in
+                keys[index].flatMap { _ in answers[index] }.map { answers in
+                    (batch[index].entry(answers), plan.decide(SeatPlan.Request(
+                        userId: batch[index].userId, now: batch[index].now, awaitingApproval: form.requiresApproval
                     )))
                 }
             }
@@ -112,7 +120,7 @@ extension SQLRegistrationStore {
                     """).run()
             }
             let outcomes = try await writePlaces(decisions, on: sql)
-            try await storeOutcomes(outcomes, of: batch, on: sql)
+            try await storeOutcomes(outcomes, under: keys, on: sql)
             return outcomes
         }
     }
@@ -134,7 +142,6 @@ extension SQLRegistrationStore {
             }
             switch decision {
             case .refused(let reason): return .success(.refused(reason))
-            case .keyInBatch: return .failure(DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1))
             case .seat, .waitlist, .approval: break
             }
             let (status, position, sequence): (RegistrationStatus, Int?, Int?) = switch decision {
@@ -178,12 +185,13 @@ extension SQLRegistrationStore {
         return outcomes
     }
 
-    /// Stores each answered member's outcome under its key (not the duplicates of a key).
+    /// Stores each answered member's outcome under the key the batch claimed for it.
     private static func storeOutcomes(
-        _ outcomes: [Result<RegistrationOutcome, any Error>], of batch: [Pending], on sql: any SQLDatabase
+        _ outcomes: [Result<RegistrationOutcome, any Error>], under keys: [Result<IdempotencyLease?, any Error>],
+        on sql: any SQLDatabase
     ) async throws {
-        let stored = try zip(batch, outcomes).compactMap { pending, result -> (IdempotencyLease, StoredOutcome)? in
-            guard let lease = pending.lease, case .success(let outcome) = result else { return nil }
+        let stored = try zip(keys, outcomes).compactMap { key, result -> (IdempotencyLease, StoredOutcome)? in
+            guard case .success(let lease?) = key, case .success(let outcome) = result else { return nil }
             return (lease, try StoredOutcome(outcome))
         }
         guard !stored.isEmpty else { return }

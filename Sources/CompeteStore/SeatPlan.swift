@@ -27,8 +27,6 @@ struct SeatPlan {
         /// The request's clock, which judges the opening (as in the seat claim).
         let now: Date
         let awaitingApproval: Bool
-        /// The idempotency key it runs under, if any.
-        let key: String?
     }
 
     enum Decision: Equatable {
@@ -38,15 +36,11 @@ struct SeatPlan {
         /// Waits for the organizer's decision (`pending_count`), no seat taken.
         case approval
         case refused(RegistrationRejection)
-        /// Its idempotency key is already in this batch, from an earlier member: nothing is
-        /// written for it, and it is answered as a request whose key is in flight.
-        case keyInBatch
     }
 
     private(set) var competition: Competition
     /// Users with an active registration: already there, or given a place by this batch.
     private var registered: Set<UUID>
-    private var keys: Set<[String]> = []
     private(set) var seats = 0
     private(set) var waitlisted = 0
     private(set) var pending = 0
@@ -58,7 +52,6 @@ struct SeatPlan {
 
     /// The next request's place, in arrival order.
     mutating func decide(_ request: Request) -> Decision {
-        if let key = request.key, !keys.insert([request.userId.uuidString, key]).inserted { return .keyInBatch }
         if competition.teams { return .refused(.teamRequired) }
         if registered.contains(request.userId) { return .refused(.alreadyRegistered) }
         if competition.closed { return .refused(.closed) }

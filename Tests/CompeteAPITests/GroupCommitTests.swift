@@ -174,14 +174,14 @@ import Testing
                         return nil
                     }
                 }
-                for capacity in [22, 24] {
-                    group.addTask {
+                group.addTask {
+                    for capacity in [22, 24] {
                         let raised = try await server.request(
                             .PATCH, "/api/competitions/\(id)", token: organizer.token, json: ["capacity": capacity]
                         )
                         #expect(raised.status == 200)
-                        return nil
                     }
+                    return nil
                 }
                 return try await group.reduce(into: [Int]()) { if let status = $1 { $0.append(status) } }
             }
