@@ -111,6 +111,35 @@ import Testing
         }
     }
 
+    /// A double click whose two presses both passed the key lookup: by the time the second is
+    /// in a batch, the first has stored its outcome. The batch's claim finds the key taken, so
+    /// that member writes nothing and is answered as a key in flight (the service then replays
+    /// the first press); the rest of the batch goes ahead in the same transaction.
+    @Test(arguments: Backend.all)
+    func aKeyStoredMeanwhileLeavesTheRestOfTheBatchAlone(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let organizer = try await server.signup(role: "organizer")
+            let id = try await server.createCompetition(by: organizer, capacity: 10)
+            let competitionId = UUID(uuidString: id)!
+            let clicker = try await server.signup()
+            let first = try await server.register(clicker, for: id, key: "double-click")
+            #expect(first.status == 201)
+            let clickerId = UUID(uuidString: clicker.id)!
+            let other = UUID(uuidString: try await server.signup().id)!
+            let now = Date()
+            let second = IdempotencyLease(userId: clickerId, key: "double-click", token: UUID(), fingerprint: "f", startedAt: now, external: true)
+            let results = try await SQLRegistrationStore.registerTogether([
+                pending(clickerId, competitionId, lease: second, now: now),
+                try await pending(other, competitionId, key: "other", SQLContext(database: server.system.app.db)),
+            ], context: SQLContext(database: server.system.app.db))
+            #expect(throws: DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)) { try results[0].get() }
+            #expect(try results[1].get().status == .confirmed)
+            #expect(try await server.confirmedCount(id) == 2)
+            let replay = try await server.register(clicker, for: id, key: "double-click")
+            #expect(replay.body == first.body && replay.headers.first(name: "Idempotent-Replayed") == "true")
+        }
+    }
+
     /// The form is read with the batch's lock and checked per member: a refused submission gets
     /// its validation error and stores nothing, the others in the batch go ahead; with approval
     /// every accepted one is pending.
