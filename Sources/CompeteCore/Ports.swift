@@ -35,15 +35,19 @@ public protocol CompetitionStore: Sendable {
 }
 
 public protocol RegistrationStore: Sendable {
-    /// Claims a seat (or, when none is left, a waitlist place), inserts the registration and its
-    /// outbox row, and stores the outcome (a refusal too) under `lease`, all in one transaction.
-    /// Throws `idempotencyRequestInProgress`, having changed nothing, when the lease is lost.
+    /// Checks `submission` against the competition's form as it reads it with the seat claim
+    /// (throwing `DomainError.validation`, having changed nothing, if it is refused); claims a
+    /// seat (or, when none is left, a waitlist place), inserts the registration with its
+    /// answers and its outbox row, and stores the outcome (a refusal too) under `lease`, all in
+    /// one transaction. Throws `idempotencyRequestInProgress`, having changed nothing, when the
+    /// lease is lost.
     ///
-    /// With `awaitingApproval` it claims nothing: the registration is `pending` (refused only
-    /// when the competition is missing or closed, or the participant already has one).
+    /// When the form requires approval it claims nothing: the registration is `pending`
+    /// (refused only when the competition is missing, closed or not open yet, or the
+    /// participant already has one).
     func register(
-        userId: UUID, competitionId: UUID, registrationId: UUID, answers: Answers, awaitingApproval: Bool,
-        now: Date, lease: IdempotencyLease?
+        userId: UUID, competitionId: UUID, registrationId: UUID, submission: FormSubmission, now: Date,
+        lease: IdempotencyLease?
     ) async throws -> RegistrationOutcome
     /// The competition's owner, deadline and form; nil when there is no such competition.
     func form(competitionId: UUID) async throws -> CompetitionForm?

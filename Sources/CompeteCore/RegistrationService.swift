@@ -29,8 +29,9 @@ public struct RegistrationService: Sendable {
     /// flight (409) cost nothing: they do no work. An attempt refused by the budget stores
     /// nothing and releases its key, so the same key may be retried after `Retry-After`.
     ///
-    /// The submission is checked against the competition's form inside the work, after a
-    /// replay would have answered: a refused form (400) stores nothing and frees the key.
+    /// The submission is checked against the competition's form inside the work (by the store,
+    /// with the seat claim), after a replay would have answered: a refused form (400) stores
+    /// nothing and frees the key.
     public func register(
         _ principal: Principal, competitionId: UUID, submission: FormSubmission = FormSubmission(),
         idempotency call: IdempotencyCall? = nil
@@ -45,13 +46,11 @@ public struct RegistrationService: Sendable {
                         [(.registrations(userId: principal.userId), limiter.limits.registrationsPerUser)], now: effects.now()
                     )
                 }
-                // A missing competition has no form to check: the store answers (and stores)
-                // not_found, whatever the body says.
-                let form = try await registrations.form(competitionId: competitionId)?.form
-                let answers = try form?.validate(submission) ?? Answers()
+                // The store checks the body against the form it reads with the seat claim; a
+                // missing competition has no form to check: not_found, whatever the body says.
                 return try await registrations.register(
                     userId: principal.userId, competitionId: competitionId, registrationId: effects.makeID(),
-                    answers: answers, awaitingApproval: form?.requiresApproval ?? false, now: effects.now(), lease: lease
+                    submission: submission, now: effects.now(), lease: lease
                 )
             }
             observe(.success(answer))

@@ -1,3 +1,4 @@
+import CompeteCore
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -26,6 +27,16 @@ final class NoSeatHints: Sendable {
         hints.withLockedValue { hints in
             guard let hint = hints[competitionId], ContinuousClock.now < hint.expires else { return false }
             return hint.opensAt.map { now < $0 } ?? true
+        }
+    }
+
+    /// What a registration's outcome says about the competition's seats.
+    func learn(_ outcome: RegistrationOutcome, competitionId: UUID) {
+        switch outcome {
+        case .confirmed: seatTaken(competitionId)
+        case .waitlisted, .refused(.full), .refused(.closed): noSeat(competitionId)
+        case .refused(.notOpen(let opensAt, _)): notOpen(competitionId, until: opensAt)
+        case .refused, .pending: break
         }
     }
 

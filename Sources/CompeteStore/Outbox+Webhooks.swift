@@ -10,20 +10,39 @@ extension Outbox {
     /// Records `event` for its subscribers inside the caller's transaction — the one call a
     /// change needs to emit an event. Costs one indexed read when nobody subscribes.
     static func publish(_ event: WebhookEvent, now: Date, on sql: any SQLDatabase) async throws {
-        let subscribers = try await sql.raw("""
-            SELECT s.id FROM webhook_subscriptions s WHERE \(subscribed(to: event.type, competitionId: event.data.competitionId))
-            """).all(decodingColumn: "id", as: UUID.self)
-        guard !subscribers.isEmpty else { return }
-        try await sql.raw(insertEvent(event, now: now, from: "")).run()
-        let rows = subscribers.map { subscriber -> SQLQueryString in
-            """
-            (\(bind: UUID()), \(bind: subscriber), \(bind: event.id), \(bind: WebhookDeliveryStatus.pending.rawValue), 0, \(bind: now), \(bind: now), \(bind: now))
-            """
+        try await publish([event], now: now, on: sql)
+    }
+
+    /// Records several events, in order (a batch of registrations): one subscriber lookup per
+    /// event type and competition, then the events and their deliveries by multi-row INSERTs.
+    static func publish(_ events: [WebhookEvent], now: Date, on sql: any SQLDatabase) async throws {
+        var subscribers: [String: [UUID]] = [:]
+        var deliveries: [SQLQueryString] = []
+        var written: [SQLQueryString] = []
+        for event in events {
+            let audience = "\(event.type.rawValue) \(event.data.competitionId)"
+            if subscribers[audience] == nil {
+                subscribers[audience] = try await sql.raw("""
+                    SELECT s.id FROM webhook_subscriptions s WHERE \(subscribed(to: event.type, competitionId: event.data.competitionId))
+                    """).all(decodingColumn: "id", as: UUID.self)
+            }
+            guard let receivers = subscribers[audience], !receivers.isEmpty else { continue }
+            written.append(try eventRow(event, now: now))
+            deliveries += receivers.map { subscriber -> SQLQueryString in
+                """
+                (\(bind: UUID()), \(bind: subscriber), \(bind: event.id), \(bind: WebhookDeliveryStatus.pending.rawValue), 0, \(bind: now), \(bind: now), \(bind: now))
+                """
+            }
         }
-        try await sql.raw("""
-            INSERT INTO webhook_deliveries (id, subscription_id, event_id, status, attempts, next_attempt_at, created_at, updated_at)
-            VALUES \(rows.joined(separator: ", "))
-            """).run()
+        try await SQLRows.insert(into: "webhook_events (id, type, competition_id, body, created_at)", written, on: sql)
+        try await SQLRows.insert(
+            into: "webhook_deliveries (id, subscription_id, event_id, status, attempts, next_attempt_at, created_at, updated_at)",
+            deliveries, on: sql
+        )
+    }
+
+    private static func eventRow(_ event: WebhookEvent, now: Date) throws -> SQLQueryString {
+        "(\(bind: event.id), \(bind: event.type.rawValue), \(bind: event.data.competitionId), \(bind: try event.body()), \(bind: now))"
     }
 
     /// `INSERT INTO webhook_events …`, for use alone (`source` empty) or as a CTE reading from

@@ -5,11 +5,24 @@ import SQLKit
 /// Messages written in the same transaction as the change that causes them; the worker's relay
 /// moves them into the job queue.
 enum Outbox {
+    /// A message about one registration, created at `now`.
+    struct Message {
+        let type: JobType
+        let payload: RegistrationJobPayload
+        let now: Date
+    }
+
     static func enqueue(_ type: JobType, _ payload: RegistrationJobPayload, id: UUID, now: Date, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
-            INSERT INTO outbox (id, topic, payload, created_at)
-            VALUES (\(bind: id), \(bind: type.rawValue), \(bind: encode(payload)), \(bind: now))
-            """).run()
+        try await enqueue([Message(type: type, payload: payload, now: now)], ids: [id], on: sql)
+    }
+
+    /// Several messages by multi-row INSERTs, in order (`ids`: theirs, else new ones).
+    static func enqueue(_ messages: [Message], ids: [UUID]? = nil, on sql: any SQLDatabase) async throws {
+        let rows = try messages.enumerated().map { index, message -> SQLQueryString in
+            let id = ids.map { $0[index] } ?? UUID()
+            return "(\(bind: id), \(bind: message.type.rawValue), \(bind: try encode(message.payload)), \(bind: message.now))"
+        }
+        try await SQLRows.insert(into: "outbox (id, topic, payload, created_at)", rows, on: sql)
     }
 
     static func encode(_ payload: RegistrationJobPayload) throws -> String {

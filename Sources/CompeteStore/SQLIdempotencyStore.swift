@@ -64,12 +64,14 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
     }
 
-    /// On SQLite a new key is only looked up (a read, no lock): claiming it here would be a
-    /// commit of its own, with its own fsync and write lock, right before the work's transaction
-    /// takes both again. Writers queue one at a time there anyway, so the work's transaction
-    /// claims the key when it inserts the outcome. PostgreSQL claims first, as `begin` does.
+    /// A new key is only looked up (a read, no lock): claiming it here would be a commit of its
+    /// own — a WAL flush on PostgreSQL, an fsync and the write lock on SQLite — right before the
+    /// work's transaction pays for one again, for every keyed request. The work's transaction
+    /// claims the key instead (a batch of registrations with `claim`, other work by inserting
+    /// its outcome with `complete`); a key stored meanwhile makes the work skip or roll back and
+    /// answer `idempotencyRequestInProgress`, and the service then asks `begin`, which replays,
+    /// refuses or waits as usual. A known key goes to `begin` at once: a replay does no work.
     public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
-        guard context.flavor == .sqlite else { return try await begin(request, now: now, policy: policy) }
         let known = try await context.sql.raw("""
             SELECT 1 AS known FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: request.key.value)
             """).first() != nil
@@ -80,49 +82,130 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         ))
     }
 
+    /// Claims a batch's unclaimed keys inside its transaction: one multi-row INSERT of pending
+    /// rows, `ON CONFLICT DO NOTHING`. Per member, in order: no key (nil), the lease now holding
+    /// its pending row (no longer external: `complete` updates it), or, for a key that exists
+    /// already or came earlier in the batch, `idempotencyRequestInProgress` — that member does
+    /// nothing, and the service asks `begin` about its key once the batch has committed.
+    /// Leases that hold a row already pass through.
+    static func claim(_ leases: [IdempotencyLease?], on sql: any SQLDatabase) async throws -> [Result<IdempotencyLease?, any Error>] {
+        var first: [[String]: Int] = [:]
+        for (index, lease) in leases.enumerated() {
+            if let lease, lease.external, first[[lease.userId.uuidString, lease.key]] == nil {
+                first[[lease.userId.uuidString, lease.key]] = index
+            }
+        }
+        var claimed: Set<[String]> = []
+        if !first.isEmpty {
+            let rows = first.values.sorted().compactMap { leases[$0] }.map { lease -> SQLQueryString in
+                """
+                (\(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token), \(bind: lease.startedAt), \(bind: lease.startedAt))
+                """
+            }
+            let inserted = try await sql.raw("""
+                INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, created_at)
+                VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (user_id, key) DO NOTHING
+                RETURNING user_id, key
+                """).all(decoding: ClaimedKeyRow.self, with: .snakeCase)
+            claimed = Set(inserted.map { [$0.userId.uuidString, $0.key] })
+        }
+        return leases.enumerated().map { index, lease in
+            guard let lease else { return .success(nil) }
+            guard lease.external else { return .success(lease) }
+            let id = [lease.userId.uuidString, lease.key]
+            guard first[id] == index, claimed.contains(id) else {
+                return .failure(DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1))
+            }
+            return .success(IdempotencyLease(
+                userId: lease.userId, key: lease.key, token: lease.token, fingerprint: lease.fingerprint,
+                startedAt: lease.startedAt, external: false
+            ))
+        }
+    }
+
     /// Stores the outcome inside the caller's transaction. If the lease was taken over meanwhile
     /// (or, for an external lease, another request stored the key first), another request owns
     /// the key now: throwing rolls this request's work back.
     static func complete(_ lease: IdempotencyLease, with outcome: StoredOutcome, on sql: any SQLDatabase) async throws {
-        let stored: Bool
-        do {
-            stored = try await sql.raw(store(outcome, under: lease)).first() != nil
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            stored = false
-        }
-        guard stored else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
+        try await complete([(lease, outcome)], on: sql)
     }
 
-    /// The one statement that stores an outcome: the UPDATE of our pending row, or, for an
-    /// external lease (no pending row), the INSERT that claims the key — with no ON CONFLICT, so
-    /// a key stored first by someone else aborts the statement (and whatever it is part of).
-    /// It returns a row only if it stored; with `after`, only if that CTE produced a row.
-    static func store(_ outcome: StoredOutcome, under lease: IdempotencyLease, after cte: String? = nil) -> SQLQueryString {
-        let source: SQLQueryString = cte.map { " FROM \(unsafeRaw: $0)" } ?? ""
-        let requirement: SQLQueryString = cte.map { " AND EXISTS (SELECT 1 FROM \(unsafeRaw: $0))" } ?? ""
+    /// `complete` for several requests (a batch of registrations) in two statements at most:
+    /// one multi-row INSERT for the external leases, one UPDATE for the pending rows. Throws
+    /// unless every outcome was stored, so the whole transaction rolls back.
+    static func complete(_ outcomes: [(IdempotencyLease, StoredOutcome)], on sql: any SQLDatabase) async throws {
+        let inserted = outcomes.filter { $0.0.external }
+        let updated = outcomes.filter { !$0.0.external }
+        var stored = 0
+        do {
+            if !inserted.isEmpty {
+                let rows = inserted.map { lease, outcome -> SQLQueryString in
+                    """
+                    (\(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token), \(bind: lease.startedAt), \(bind: Data(outcome.bytes)), \(bind: lease.startedAt))
+                    """
+                }
+                stored += try await sql.raw("""
+                    INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, outcome, created_at)
+                    VALUES \(rows.joined(separator: ", "))
+                    RETURNING key
+                    """).all().count
+            }
+            if !updated.isEmpty {
+                let values = updated.map { lease, outcome -> SQLQueryString in
+                    "WHEN user_id = \(bind: lease.userId) AND key = \(bind: lease.key) THEN \(bind: Data(outcome.bytes))"
+                }
+                stored += try await sql.raw("""
+                    UPDATE idempotency_keys SET outcome = CASE \(values.joined(separator: " ")) END
+                    WHERE outcome IS NULL AND \(held(updated.map(\.0)))
+                    RETURNING key
+                    """).all().count
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            stored = -1
+        }
+        guard stored == outcomes.count else { throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1) }
+    }
+
+    /// Storing an outcome as the last part of a one-statement write (a CTE query): the UPDATE of
+    /// our pending row, or, for an external lease (no pending row), the INSERT that claims the
+    /// key — with no ON CONFLICT, so a key stored first by someone else aborts the whole
+    /// statement. It stores, and returns a row, only if the CTE `after` produced one.
+    static func store(_ outcome: StoredOutcome, under lease: IdempotencyLease, after cte: String) -> SQLQueryString {
         if lease.external {
             return """
                 INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, outcome, created_at)
                 SELECT \(bind: lease.userId), \(bind: lease.key), \(bind: lease.fingerprint), \(bind: lease.token),
-                       \(bind: lease.startedAt), \(bind: Data(outcome.bytes)), \(bind: lease.startedAt)\(source)
+                       \(bind: lease.startedAt), \(bind: Data(outcome.bytes)), \(bind: lease.startedAt) FROM \(unsafeRaw: cte)
                 RETURNING key
                 """
         }
         return """
             UPDATE idempotency_keys SET outcome = \(bind: Data(outcome.bytes))
             WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
-              AND lease_token = \(bind: lease.token) AND outcome IS NULL\(requirement)
+              AND lease_token = \(bind: lease.token) AND outcome IS NULL AND EXISTS (SELECT 1 FROM \(unsafeRaw: cte))
             RETURNING key
             """
     }
 
+    /// Deletes pending rows of `leases` inside the caller's transaction (keys a batch claimed
+    /// for work it then refused).
+    static func release(_ leases: [IdempotencyLease], on sql: any SQLDatabase) async throws {
+        guard !leases.isEmpty else { return }
+        try await sql.raw("DELETE FROM idempotency_keys WHERE outcome IS NULL AND \(held(leases))").run()
+    }
+
+    /// The pending rows `leases` hold: each one's user, key and our lease token.
+    private static func held(_ leases: [IdempotencyLease]) -> SQLQueryString {
+        let rows = leases.map { lease -> SQLQueryString in
+            "(user_id = \(bind: lease.userId) AND key = \(bind: lease.key) AND lease_token = \(bind: lease.token))"
+        }
+        return "(\(rows.joined(separator: " OR ")))"
+    }
+
     public func release(_ lease: IdempotencyLease) async throws {
         guard !lease.external else { return }  // no pending row was written
-        try await context.sql.raw("""
-            DELETE FROM idempotency_keys
-            WHERE user_id = \(bind: lease.userId) AND key = \(bind: lease.key)
-              AND lease_token = \(bind: lease.token) AND outcome IS NULL
-            """).run()
+        try await Self.release([lease], on: context.sql)
     }
 
     public func finished(_ lease: IdempotencyLease) async throws {}
@@ -140,6 +223,12 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
             DELETE FROM idempotency_keys WHERE created_at < \(bind: cutoff) RETURNING key
             """).all().count
     }
+}
+
+/// A key a batch claimed.
+private struct ClaimedKeyRow: Decodable {
+    let userId: UUID
+    let key: String
 }
 
 /// A key as `begin` finds it when its claim lost: finished (`outcome` set), in flight, or

@@ -3,31 +3,11 @@ import CompeteJobs
 import Foundation
 import SQLKit
 
-// Registrations that wait for the organizer: entering `pending`, and the two decisions. Each
-// transition happens in one function here (`enteredPending`, `approve`, `declined`), so what
-// accompanies it — the participant's message and the webhook event — is written in one place,
-// in the transaction that makes the change.
+// The organizer's two decisions on a registration waiting for approval (it enters `pending`
+// with the other registrations, `SQLRegistrationStore+Batch.swift`). Each decision happens in
+// one function here (`approve`, `declined`), so what accompanies it — the participant's message
+// and the webhook event — is written in one place, in the transaction that makes the change.
 extension SQLRegistrationStore {
-    /// Room for a registration awaiting approval: the competition exists, has opened and is not
-    /// closed, judged as the seat claim judges them. Counted in `pending_count`; no seat is
-    /// taken, so a full competition still takes applications.
-    static func claimApprovalPlace(competitionId: UUID, dbNow: String, now: Date, on sql: any SQLDatabase) async throws -> Place? {
-        try await sql.raw("""
-            UPDATE competitions SET pending_count = pending_count + 1
-            WHERE id = \(bind: competitionId) AND reg_deadline > \(unsafeRaw: dbNow) AND \(opened(at: now))
-            RETURNING id
-            """).first() != nil ? .approval : nil
-    }
-
-    /// A registration has just been inserted as `pending`.
-    static func enteredPending(_ payload: RegistrationJobPayload, now: Date, on sql: any SQLDatabase) async throws {
-        try await Outbox.enqueue(.registrationPending, payload, id: UUID(), now: now, on: sql)
-        try await Outbox.publish(.registration(
-            .registrationPending, registrationId: payload.registrationId, competitionId: payload.competitionId,
-            userId: payload.userId, status: .pending, at: now
-        ), now: now, on: sql)
-    }
-
     public func decide(
         competitionId: UUID, registrationId: UUID, _ decision: RegistrationDecision, now: Date
     ) async throws -> DecisionOutcome {

@@ -5,10 +5,11 @@ import Foundation
 import SQLKit
 
 extension SQLRegistrationStore {
-    /// PostgreSQL's common case — a seat is free — in one autocommitted statement: the seat
-    /// claim, the registration, its outbox row, its webhook events and the stored outcome, so the competition's row
+    /// PostgreSQL's common case — a free seat in a competition without a form (no questions,
+    /// rules or approval: the statement requires it, so the submission must answer nothing) —
+    /// in one autocommitted statement: the seat claim, the registration, its outbox row, its webhook events and the stored outcome, so the competition's row
     /// lock is held for one statement and its commit instead of five round trips. Nil when it
-    /// changed nothing (no seat, our lease is gone): the full transaction then decides and
+    /// changed nothing (no seat, a form, our lease is gone): the transaction then decides and
     /// explains. A second active registration (or, with an external lease, a key stored by
     /// someone else) violates a unique index, which aborts the whole statement, seat included,
     /// and also leaves the answer to the transaction.
@@ -26,7 +27,7 @@ extension SQLRegistrationStore {
         )
         // Our pending key row, locked first; without it (lease lost) no seat is claimed.
         var leaseRow: SQLQueryString = ""
-        var leaseHeld: SQLQueryString = ""
+        var conditions: SQLQueryString = " AND questions = '[]' AND rules IS NULL AND requires_approval = 0"
         if let lease, !lease.external {
             leaseRow = """
                 lease_row AS (
@@ -36,7 +37,7 @@ extension SQLRegistrationStore {
                   FOR UPDATE
                 ),
                 """
-            leaseHeld = " AND EXISTS (SELECT 1 FROM lease_row)"
+            conditions = conditions + " AND EXISTS (SELECT 1 FROM lease_row)"
         }
         let outcome: SQLQueryString = try lease.map {
             SQLIdempotencyStore.store(try StoredOutcome(RegistrationOutcome.confirmed(receipt)), under: $0, after: "box")
@@ -44,7 +45,7 @@ extension SQLRegistrationStore {
         do {
             let done = try await !sql.prepared("""
                 WITH \(leaseRow) seat AS (
-                  \(claimSeat(competitionId: competitionId, dbNow: SQLFlavor.postgres.now, now: now, also: leaseHeld))
+                  \(claimSeat(competitionId: competitionId, dbNow: SQLFlavor.postgres.now, now: now, also: conditions))
                 ), reg AS (
                   INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq, answers)
                   SELECT \(bind: registrationId), seat.id, \(bind: userId), \(bind: RegistrationStatus.confirmed.rawValue), \(bind: now), NULL,

@@ -5,37 +5,31 @@ import SQLKit
 
 public struct SQLRegistrationStore: RegistrationStore {
     let context: SQLContext
-    private let noSeat = NoSeatHints()
+    private let batcher: GroupCommit<Pending, RegistrationOutcome>
 
     public init(context: SQLContext) {
         self.context = context
+        let hints = NoSeatHints()
+        self.batcher = GroupCommit(maxBatch: Self.maxBatch) { batch in
+            await Self.write(batch, context: context, hints: hints)
+        }
     }
 
-    /// One transaction: claim a seat with a conditional UPDATE on the counter (the row lock
-    /// serialises concurrent claims; no COUNT(*)); failing that, a waitlist place the same way;
-    /// insert the registration (the partial unique index refuses a second active one), write the
-    /// outbox row and store the idempotent outcome. On PostgreSQL a free seat is first tried in
-    /// one statement (`registerSeat`), unless the competition was just found without one
-    /// (`NoSeatHints`); the transaction handles everything else.
+    /// Checks the submission against the form, then claims a seat, else a waitlist place (or,
+    /// awaiting approval, a pending place): the counters move by conditional updates under the competition's row lock (no COUNT(*)),
+    /// the partial unique index refuses a second active registration, and the outbox rows,
+    /// webhook events and the idempotent outcome are written by the same transaction.
+    /// Concurrent registrations for one competition are written together (`GroupCommit`,
+    /// `SQLRegistrationStore+Batch.swift`); a lone one on PostgreSQL first tries the
+    /// one-statement seat path (`registerSeat`).
     public func register(
-        userId: UUID, competitionId: UUID, registrationId: UUID, answers: Answers, awaitingApproval: Bool,
-        now: Date, lease: IdempotencyLease?
+        userId: UUID, competitionId: UUID, registrationId: UUID, submission: FormSubmission, now: Date,
+        lease: IdempotencyLease?
     ) async throws -> RegistrationOutcome {
-        let entry = Entry(id: registrationId, userId: userId, competitionId: competitionId, answers: answers, now: now)
-        guard context.flavor == .postgres, !awaitingApproval else {
-            return try await registerInTransaction(entry, awaitingApproval: awaitingApproval, lease: lease)
-        }
-        if !noSeat.skipsSeatPath(competitionId, now: now), let receipt = try await Self.registerSeat(entry, lease: lease, on: context.sql) {
-            return .confirmed(receipt)
-        }
-        let outcome = try await registerInTransaction(entry, awaitingApproval: false, lease: lease)
-        switch outcome {
-        case .confirmed: noSeat.seatTaken(competitionId)
-        case .waitlisted, .refused(.full), .refused(.closed): noSeat.noSeat(competitionId)
-        case .refused(.notOpen(let opensAt, _)): noSeat.notOpen(competitionId, until: opensAt)
-        case .refused, .pending: break
-        }
-        return outcome
+        let pending = Pending(
+            id: registrationId, userId: userId, competitionId: competitionId, submission: submission, now: now, lease: lease
+        )
+        return try await batcher.submit(pending, to: competitionId)
     }
 
     /// A registration about to be written.
@@ -45,33 +39,6 @@ public struct SQLRegistrationStore: RegistrationStore {
         let competitionId: UUID
         let answers: Answers
         let now: Date
-    }
-
-    private func registerInTransaction(_ entry: Entry, awaitingApproval: Bool, lease: IdempotencyLease?) async throws -> RegistrationOutcome {
-        let dbNow = context.flavor.now
-        let competitionId = entry.competitionId
-        return try await context.transaction(touchingCompetitions: true) { sql in
-            var outcome: RegistrationOutcome
-            let place = awaitingApproval
-                ? try await Self.claimApprovalPlace(competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql)
-                : try await Self.claimPlace(competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql)
-            if let place {
-                outcome = try await Self.insertRegistration(entry, place: place, on: sql)
-                if case .refused = outcome {
-                    // Already registered: give the place back within the same transaction.
-                    try await Self.releasePlace(place, competitionId: competitionId, on: sql)
-                }
-            } else {
-                let reason = try await Self.diagnose(
-                    userId: entry.userId, competitionId: competitionId, dbNow: dbNow, now: entry.now, on: sql
-                )
-                outcome = .refused(reason.individual)
-            }
-            if let lease {
-                try await SQLIdempotencyStore.complete(lease, with: try StoredOutcome(outcome), on: sql)
-            }
-            return outcome
-        }
     }
 
     /// The seat claim, the one statement that takes a seat: a conditional UPDATE on the counter
@@ -103,13 +70,11 @@ public struct SQLRegistrationStore: RegistrationStore {
         byTeam ? "team_max IS NOT NULL" : "team_max IS NULL"
     }
 
-    /// Where a new registration goes.
+    /// Where a new team goes (`claimPlace`; individuals are placed by `SeatPlan`, in batches).
     enum Place {
         /// `last`: it was the last free seat.
         case seat(last: Bool)
         case waitlist(position: Int, sequence: Int)
-        /// No seat: a wait for the organizer's approval (`pending_count`).
-        case approval
     }
 
     static func claimPlace(
@@ -132,51 +97,11 @@ public struct SQLRegistrationStore: RegistrationStore {
         let column = switch place {
         case .seat: "registered_count"
         case .waitlist: "waitlist_count"
-        case .approval: "pending_count"
         }
         // The waitlist tail is not rolled back: sequence numbers only need to increase.
         try await sql.raw("""
             UPDATE competitions SET \(unsafeRaw: column) = \(unsafeRaw: column) - 1 WHERE id = \(bind: competitionId)
             """).run()
-    }
-
-    private static func insertRegistration(_ entry: Entry, place: Place, on sql: any SQLDatabase) async throws -> RegistrationOutcome {
-        let (id, userId, competitionId, now) = (entry.id, entry.userId, entry.competitionId, entry.now)
-        let (status, position, sequence): (RegistrationStatus, Int?, Int?) = switch place {
-        case .seat: (.confirmed, nil, nil)
-        case .waitlist(let position, let sequence): (.waitlisted, position, sequence)
-        case .approval: (.pending, nil, nil)
-        }
-        // The conflict target names the partial unique index `registrations_active` (M003) by its
-        // columns and predicate, and the predicate must match the index's: PostgreSQL cannot infer
-        // an index from a bound parameter, so here alone the status is rendered as a literal.
-        let inserted = try await sql.raw("""
-            INSERT INTO registrations (id, competition_id, user_id, status, created_at, waitlist_seq, answers)
-            VALUES (\(bind: id), \(bind: competitionId), \(bind: userId), \(bind: status.rawValue), \(bind: now), \(bind: sequence),
-                    \(bind: entry.answers.canonicalJSON))
-            ON CONFLICT (competition_id, user_id) WHERE status <> \(literal: RegistrationStatus.cancelled.rawValue) DO NOTHING
-            RETURNING id
-            """).first() != nil
-        guard inserted else { return .refused(.alreadyRegistered) }
-        let payload = RegistrationJobPayload(registrationId: id, competitionId: competitionId, userId: userId)
-        switch status {
-        case .confirmed: try await Outbox.enqueue(.registrationConfirmation, payload, id: UUID(), now: now, on: sql)
-        case .pending: try await enteredPending(payload, now: now, on: sql)
-        default: break
-        }
-        if status != .pending {
-            // A pending registration's event goes with its other effects, in `enteredPending`.
-            try await Outbox.publish(.registration(
-                status == .confirmed ? .registrationConfirmed : .registrationWaitlisted, registrationId: id,
-                competitionId: competitionId, userId: userId, status: status, position: position, at: now
-            ), now: now, on: sql)
-        }
-        if case .seat(last: true) = place {
-            try await Outbox.publish(.competitionFull(competitionId, at: now), now: now, on: sql)
-        }
-        return RegistrationOutcome(RegistrationReceipt(
-            registrationId: id, competitionId: competitionId, status: status, position: position, registeredAt: now
-        ))
     }
 
     /// Why no place could be claimed: missing, entered the other way (by teams or individuals),

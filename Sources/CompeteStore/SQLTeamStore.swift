@@ -48,8 +48,6 @@ public struct SQLTeamStore: TeamStore {
         switch place {
         case .seat: (status, sequence) = (.confirmed, nil)
         case .waitlist(_, let seq): (status, sequence) = (.waitlisted, seq)
-        // Teams never wait for approval (claimPlace gives them a seat or a waitlist place only).
-        case .approval: return .refused(.registration(.full))
         }
         // As for registrations, the conflict target's predicate is the index's (M016), as a literal.
         guard try await sql.raw("""

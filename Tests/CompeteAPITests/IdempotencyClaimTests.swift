@@ -4,11 +4,13 @@ import CompeteStore
 import Foundation
 import Testing
 
-/// On SQLite a new key is claimed by the work's own transaction, together with the outcome
-/// (one commit per request); these pin down what happens when another request gets there first.
+/// A new key is claimed by the work's own transaction, together with the outcome (one commit per
+/// request); these pin down what happens when another request gets there first.
 @Suite struct IdempotencyClaimTests {
-    @Test func sqliteLeavesANewKeyForTheWorkToClaim() async throws {
-        try await withServer(.sqlite) { server in
+    /// Keys in the database (not Redis, which claims its own way).
+    @Test(arguments: Backend.all.filter { $0 != .postgresRedis })
+    func aNewKeyIsLeftForTheWorkToClaim(backend: Backend) async throws {
+        try await withServer(backend) { server in
             let user = try await server.signup()
             let start = try await server.system.services.idempotency.beginDeferringClaim(IdempotencyRequest(
                 userId: UUID(uuidString: user.id)!, key: try IdempotencyKey(header: "new"), fingerprint: "f"
@@ -36,8 +38,8 @@ import Testing
             let other = try await server.createCompetition(by: organizer)
             await #expect(throws: DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)) {
                 _ = try await store.register(
-                    userId: userId, competitionId: UUID(uuidString: other)!, registrationId: UUID(), answers: Answers(),
-                    awaitingApproval: false, now: Date(), lease: unclaimed
+                    userId: userId, competitionId: UUID(uuidString: other)!, registrationId: UUID(), submission: FormSubmission(),
+                    now: Date(), lease: unclaimed
                 )
             }
             #expect(try await server.confirmedCount(other) == 0)

@@ -194,7 +194,7 @@ import Testing
             await #expect(throws: DomainError.self) {
                 _ = try await store.register(
                     userId: UUID(uuidString: user.id)!, competitionId: UUID(uuidString: id)!,
-                    registrationId: UUID(), answers: Answers(), awaitingApproval: false, now: Date(), lease: lostLease
+                    registrationId: UUID(), submission: FormSubmission(), now: Date(), lease: lostLease
                 )
             }
             #expect(try await server.confirmedCount(id) == 0)

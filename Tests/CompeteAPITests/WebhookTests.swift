@@ -91,7 +91,7 @@ import Testing
             let lost = IdempotencyLease(userId: userId, key: "lost", token: UUID())
             await #expect(throws: DomainError.self) {
                 _ = try await store.register(
-                    userId: userId, competitionId: competitionId, registrationId: UUID(), answers: Answers(), awaitingApproval: false,
+                    userId: userId, competitionId: competitionId, registrationId: UUID(), submission: FormSubmission(),
                     now: Date(), lease: lost
                 )
             }
@@ -105,9 +105,8 @@ import Testing
             let waitingId = try #require(UUID(uuidString: waiting.id))
             await #expect(throws: DomainError.self) {
                 _ = try await store.register(
-                    userId: waitingId, competitionId: competitionId, registrationId: UUID(), answers: Answers(),
-                    awaitingApproval: false, now: Date(),
-                    lease: IdempotencyLease(userId: waitingId, key: "lost", token: UUID())
+                    userId: waitingId, competitionId: competitionId, registrationId: UUID(), submission: FormSubmission(),
+                    now: Date(), lease: IdempotencyLease(userId: waitingId, key: "lost", token: UUID())
                 )
             }
             let context = SQLContext(database: server.system.app.db)

@@ -68,7 +68,9 @@ struct RedisFailureTests {
         try await waitUntil { server.closed == 1 }
         // ...and the next command opens a new one.
         await #expect(throws: RedisError.self) { try await redis.ping() }
-        #expect(server.accepted == 2)
+        // The fake server counts the connection on its own thread, possibly after the command
+        // has already timed out on ours (seen under load average 5).
+        try await waitUntil { server.accepted == 2 }
         await redis.close()
         await server.stop()
     }
