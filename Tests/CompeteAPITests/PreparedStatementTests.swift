@@ -11,9 +11,8 @@ import Vapor
 @Suite(.serialized) struct PreparedStatementTests {
     /// What identifies each hot statement's text in `pg_prepared_statements`.
     static let hot: [(label: String, pattern: String)] = [
-        ("key claim", "INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, created_at)%"),
-        ("seat in one statement", "WITH lease_row AS (%"),
-        ("form", "SELECT id, organizer_id, reg_deadline, questions, rules, requires_approval FROM competitions%"),
+        ("key lookup", "SELECT 1 AS known FROM idempotency_keys WHERE user_id = $1 AND key = $2"),
+        ("seat in one statement", "WITH %seat AS (%INSERT INTO registrations%"),
         ("list", "SELECT c.id, c.title,%ORDER BY c.start_date, c.reg_deadline, c.id%"),
         ("list count", "SELECT COUNT(*) AS total FROM competitions c WHERE%"),
         ("single read", "SELECT c.id, c.title,%WHERE c.id = $1"),
@@ -114,7 +113,7 @@ import Vapor
         String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
-    /// `rounds` of every hot request: keyed registrations (claim, form, seat), list pages with
+    /// `rounds` of every hot request: keyed registrations (key lookup, seat), list pages with
     /// their count, and single reads. Returns the competition.
     @discardableResult
     static func exercise(_ server: TestServer, rounds: Int) async throws -> String {
