@@ -1,4 +1,5 @@
 import CompeteCore
+import FluentPostgresDriver
 import Foundation
 import SQLKit
 
@@ -78,5 +79,30 @@ struct CompetitionRow: Decodable {
 
     static func decodeTags(_ stored: String) -> [String] {
         stored.split(separator: ",").map(String.init)
+    }
+}
+
+extension CompetitionRow {
+    /// From a row selecting `columns`: on PostgreSQL through a prepared statement by position,
+    /// in `columns`' order (a list page decodes 20 rows of 22 columns), otherwise by name.
+    init(_ row: any SQLRow) throws {
+        guard let row = row as? PreparedRow else {
+            self = try row.decode(model: Self.self, with: .snakeCase)
+            return
+        }
+        let (id, title, description, tags, capacity, registeredCount, waitlistCapacity, waitlistCount, regDeadline, startDate,
+             organizerId, organizerName, createdAt, updatedAt, questions, rules, requiresApproval, pendingCount, timeZone,
+             opensAt, teamMin, teamMax) = try row.postgres.decode((
+                UUID, String, String, String, Int, Int, Int, Int, Date, Date,
+                UUID, String, Date, Date, String, String?, Int, Int, String,
+                Date?, Int?, Int?
+             ).self)
+        self.init(
+            id: id, title: title, description: description, tags: tags, capacity: capacity, registeredCount: registeredCount,
+            waitlistCapacity: waitlistCapacity, waitlistCount: waitlistCount, regDeadline: regDeadline, startDate: startDate,
+            organizerId: organizerId, organizerName: organizerName, createdAt: createdAt, updatedAt: updatedAt,
+            questions: questions, rules: rules, requiresApproval: requiresApproval, pendingCount: pendingCount,
+            timeZone: timeZone, opensAt: opensAt, teamMin: teamMin, teamMax: teamMax
+        )
     }
 }

@@ -35,29 +35,37 @@ public struct SQLCompetitionStore: CompetitionStore {
         }
     }
 
+    /// The public single read: a prepared statement on PostgreSQL.
     public func find(id: UUID) async throws -> Competition? {
-        try await Self.find(id: id, on: context.sql, lock: "")
+        try await context.sql.prepared(Self.select(id: id, lock: ""))
+            .first.map(CompetitionRow.init)?.competition
     }
 
     static func find(id: UUID, on sql: any SQLDatabase, lock: String) async throws -> Competition? {
-        try await sql.raw("""
-            SELECT \(unsafeRaw: CompetitionRow.columns) FROM \(unsafeRaw: CompetitionRow.from)
-            WHERE c.id = \(bind: id)\(unsafeRaw: lock)
-            """).first(decoding: CompetitionRow.self, with: .snakeCase)?.competition
+        try await sql.raw(select(id: id, lock: lock)).first(decoding: CompetitionRow.self, with: .snakeCase)?.competition
     }
 
+    private static func select(id: UUID, lock: String) -> SQLQueryString {
+        """
+        SELECT \(unsafeRaw: CompetitionRow.columns) FROM \(unsafeRaw: CompetitionRow.from)
+        WHERE c.id = \(bind: id)\(unsafeRaw: lock)
+        """
+    }
+
+    /// The public list and its count, prepared on PostgreSQL: one text per combination of
+    /// filters (a few shapes; `PreparedStatements` bounds them).
     public func list(_ query: CompetitionQuery, now: Date) async throws -> Page<Competition> {
         let filter = self.filter(query, now: now)
-        let rows = try await context.sql.raw("""
+        let rows = try await context.sql.prepared("""
             SELECT \(unsafeRaw: CompetitionRow.columns) FROM \(unsafeRaw: CompetitionRow.from)
             WHERE \(filter)
             ORDER BY c.start_date, c.reg_deadline, c.id
             LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
-            """).all(decoding: CompetitionRow.self, with: .snakeCase)
-        let total = try await context.sql.raw("""
+            """).map { try CompetitionRow($0).competition }
+        let total = try await context.sql.prepared("""
             SELECT COUNT(*) AS total FROM competitions c WHERE \(filter)
-            """).first(decodingColumn: "total", as: Int.self) ?? 0
-        return Page(items: rows.map(\.competition), page: query.page, limit: query.limit, total: total)
+            """).first?.decode(column: "total", as: Int.self) ?? 0
+        return Page(items: rows, page: query.page, limit: query.limit, total: total)
     }
 
     private func filter(_ query: CompetitionQuery, now: Date) -> SQLQueryString {

@@ -20,13 +20,13 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         for _ in 0..<3 {
             let token = UUID()
             let lease = IdempotencyLease(userId: request.userId, key: key, token: token, fingerprint: request.fingerprint, startedAt: now)
-            let claimed = try await sql.raw("""
+            let claimed = try await !sql.prepared("""
                 INSERT INTO idempotency_keys (user_id, key, fingerprint, lease_token, locked_until, created_at)
                 VALUES (\(bind: request.userId), \(bind: key), \(bind: request.fingerprint), \(bind: token),
                         \(bind: lockedUntil), \(bind: now))
                 ON CONFLICT (user_id, key) DO NOTHING
                 RETURNING key
-                """).first() != nil
+                """).isEmpty
             if claimed { return .started(lease) }
 
             guard let row = try await sql.raw("""
@@ -71,9 +71,10 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
     /// answer `idempotencyRequestInProgress`, and the service then asks `begin`, which replays,
     /// refuses or waits as usual. A known key goes to `begin` at once: a replay does no work.
     public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
-        let known = try await context.sql.raw("""
+        // Every keyed write starts here: a prepared statement on PostgreSQL.
+        let known = try await !context.sql.prepared("""
             SELECT 1 AS known FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: request.key.value)
-            """).first() != nil
+            """).isEmpty
         if known { return try await begin(request, now: now, policy: policy) }
         return .unclaimed(IdempotencyLease(
             userId: request.userId, key: request.key.value, token: UUID(), fingerprint: request.fingerprint,

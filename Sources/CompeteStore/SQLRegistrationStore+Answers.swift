@@ -4,10 +4,10 @@ import SQLKit
 
 extension SQLRegistrationStore {
     public func form(competitionId: UUID) async throws -> CompetitionForm? {
-        try await context.sql.raw("""
+        try await context.sql.prepared("""
             SELECT id, organizer_id, reg_deadline, questions, rules, requires_approval FROM competitions
             WHERE id = \(bind: competitionId)
-            """).first(decoding: FormRow.self, with: .snakeCase)?.form
+            """).first?.decode(model: FormRow.self, with: .snakeCase).form
     }
 
     /// One transaction: the active registration and whether registration is still open (by

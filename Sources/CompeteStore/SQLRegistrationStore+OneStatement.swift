@@ -43,7 +43,7 @@ extension SQLRegistrationStore {
             SQLIdempotencyStore.store(try StoredOutcome(RegistrationOutcome.confirmed(receipt)), under: $0, after: "box")
         } ?? "SELECT id FROM box"
         do {
-            let done = try await sql.raw("""
+            let done = try await !sql.prepared("""
                 WITH \(leaseRow) seat AS (
                   \(claimSeat(competitionId: competitionId, dbNow: SQLFlavor.postgres.now, now: now, also: conditions))
                 ), reg AS (
@@ -61,7 +61,7 @@ extension SQLRegistrationStore {
                     "seat.registered_count = seat.capacity AND EXISTS (SELECT 1 FROM reg)"
                 ))
                 \(outcome)
-                """).first() != nil
+                """).isEmpty
             return done ? receipt : nil
         } catch let error as any DatabaseError where error.isConstraintFailure {
             return nil

@@ -22,7 +22,8 @@ struct PostgresTestDatabase: Sendable {
         }
     }
 
-    private static func onAdmin(_ url: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
+    /// Runs `body` on the server named by `url` (the admin URL), on a connection of its own.
+    static func onAdmin(_ url: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
         let app = try await Application.make(.testing)
         do {
             app.databases.use(try .postgres(url: url), as: .psql)
