@@ -47,7 +47,9 @@ public struct MiniCompete: Sendable {
             SQLiteWriter(path: $0, threadPool: app.threadPool, eventLoop: app.eventLoopGroup.any(), logger: app.logger)
         }
         if let writer { app.lifecycle.use(SQLiteWriterShutdown(writer: writer)) }
-        let context = SQLContext(database: app.db, sqliteWriter: writer)
+        let context = SQLContext(databases: app.eventLoopGroup.makeIterator().compactMap {
+            app.databases.database(logger: app.logger, on: $0)
+        }, sqliteWriter: writer)
         let users = SQLUserStore(context: context)
         let hashing = PasswordHashingPool(threads: config.bcryptThreads, queueLimit: config.bcryptQueue)
         app.lifecycle.use(PasswordHashingShutdown(pool: hashing))

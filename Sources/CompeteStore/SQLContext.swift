@@ -3,11 +3,18 @@ import FluentKit
 import FluentSQLiteDriver
 import Foundation
 import Metrics
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// The database handle every SQL store shares, with an explicit transaction helper.
 public struct SQLContext: Sendable {
-    let database: any Database
+    /// One handle per event loop on PostgreSQL: each loop has a connection pool of its own, and
+    /// a handle reaches only its loop's pool, so statements take turns over all of them. One
+    /// on SQLite: a second pooled connection writing (a key claim, a queue update) would wait
+    /// for the writer's lock on a thread-pool thread, and two of them took both threads the
+    /// writer needs to finish — a deadlock until the pool's timeout (seen in TeamStormTests).
+    private let databases: [any Database]
+    private let turn = NIOLockedValueBox(0)
     let flavor: SQLFlavor
     /// SQLite admits one writer at a time: transactions queue for the writer's own connection
     /// (see `SQLiteWriter`). Nil on PostgreSQL, and for contexts made without one (tests), whose
@@ -16,9 +23,25 @@ public struct SQLContext: Sendable {
     private let catalog = CatalogVersion()
 
     public init(database: any Database, sqliteWriter: SQLiteWriter? = nil) {
-        self.database = database
-        self.flavor = SQLFlavor(Self.sql(database))
+        self.init(databases: [database], sqliteWriter: sqliteWriter)
+    }
+
+    /// `databases`: the same database on each event loop (`Databases.database(on:)` per loop),
+    /// never empty.
+    public init(databases: [any Database], sqliteWriter: SQLiteWriter? = nil) {
+        precondition(!databases.isEmpty, "a database is needed")
+        self.flavor = SQLFlavor(Self.sql(databases[0]))
+        self.databases = flavor == .sqlite ? [databases[0]] : databases
         self.writer = flavor == .sqlite ? sqliteWriter : nil
+    }
+
+    /// The next event loop's handle.
+    var database: any Database {
+        guard databases.count > 1 else { return databases[0] }
+        return databases[turn.withLockedValue { turn in
+            turn = (turn + 1) % databases.count
+            return turn
+        }]
     }
 
     /// Moves on after every transaction that says it touches competitions. Nil on PostgreSQL:
