@@ -16,9 +16,9 @@ public struct SQLRegistrationStore: RegistrationStore {
     }
 
     /// Checks the submission against the form, then claims a seat, else a waitlist place (or,
-    /// awaiting approval, a pending place): the counters move by conditional updates under the competition's row lock (no COUNT(*)),
-    /// the partial unique index refuses a second active registration, and the outbox rows,
-    /// webhook events and the idempotent outcome are written by the same transaction.
+    /// awaiting approval, a pending place): the counters move under the competition's row lock
+    /// (no COUNT(*)), the partial unique index refuses a second active registration, and the
+    /// outbox rows, webhook events and the idempotent outcome are written by the same transaction.
     /// Concurrent registrations for one competition are written together (`GroupCommit`,
     /// `SQLRegistrationStore+Batch.swift`); a lone one on PostgreSQL first tries the
     /// one-statement seat path (`registerSeat`).

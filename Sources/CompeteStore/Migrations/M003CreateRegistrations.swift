@@ -3,7 +3,7 @@
 ///
 /// `status` holds `RegistrationStatus` raw values. The index predicate spells
 /// `RegistrationStatus.cancelled` as SQL text, as a migration must (it runs as written forever);
-/// `insertRegistration`'s `ON CONFLICT … WHERE` renders the same predicate from the enum and
+/// the team store's member insert (`ON CONFLICT … WHERE`) renders the same predicate from the enum and
 /// must keep matching it.
 struct M003CreateRegistrations: SchemaMigration {
     func statements(_ f: SQLFlavor) -> [String] {
