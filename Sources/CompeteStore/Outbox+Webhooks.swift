@@ -45,8 +45,8 @@ extension Outbox {
         "(\(bind: event.id), \(bind: event.type.rawValue), \(bind: event.data.competitionId), \(bind: try event.body()), \(bind: now))"
     }
 
-    /// `INSERT INTO webhook_events …`, for use alone (`source` empty) or as a CTE reading from
-    /// `source` (e.g. `FROM reg WHERE EXISTS (…)`).
+    /// `INSERT INTO webhook_events …` as a CTE reading from `source` (e.g. `FROM reg WHERE
+    /// EXISTS (…)`), for `publishing`.
     static func insertEvent(_ event: WebhookEvent, now: Date, from source: SQLQueryString) throws -> SQLQueryString {
         """
         INSERT INTO webhook_events (id, type, competition_id, body, created_at)

@@ -12,15 +12,14 @@ enum Outbox {
         let now: Date
     }
 
-    static func enqueue(_ type: JobType, _ payload: RegistrationJobPayload, id: UUID, now: Date, on sql: any SQLDatabase) async throws {
-        try await enqueue([Message(type: type, payload: payload, now: now)], ids: [id], on: sql)
+    static func enqueue(_ type: JobType, _ payload: RegistrationJobPayload, now: Date, on sql: any SQLDatabase) async throws {
+        try await enqueue([Message(type: type, payload: payload, now: now)], on: sql)
     }
 
-    /// Several messages by multi-row INSERTs, in order (`ids`: theirs, else new ones).
-    static func enqueue(_ messages: [Message], ids: [UUID]? = nil, on sql: any SQLDatabase) async throws {
-        let rows = try messages.enumerated().map { index, message -> SQLQueryString in
-            let id = ids.map { $0[index] } ?? UUID()
-            return "(\(bind: id), \(bind: message.type.rawValue), \(bind: try encode(message.payload)), \(bind: message.now))"
+    /// Several messages by multi-row INSERTs, in order.
+    static func enqueue(_ messages: [Message], on sql: any SQLDatabase) async throws {
+        let rows = try messages.map { message -> SQLQueryString in
+            "(\(bind: UUID()), \(bind: message.type.rawValue), \(bind: try encode(message.payload)), \(bind: message.now))"
         }
         try await SQLRows.insert(into: "outbox (id, topic, payload, created_at)", rows, on: sql)
     }

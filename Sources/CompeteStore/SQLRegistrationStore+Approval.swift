@@ -52,7 +52,7 @@ extension SQLRegistrationStore {
             RETURNING registered_count, capacity
             """).first(decoding: SeatClaimRow.self, with: .snakeCase) {
             try await setStatus(.confirmed, of: row.id, sequence: nil, now: now, on: sql)
-            try await Outbox.enqueue(.registrationConfirmation, payload, id: UUID(), now: now, on: sql)
+            try await Outbox.enqueue(.registrationConfirmation, payload, now: now, on: sql)
             try await Outbox.publish(.registration(
                 .registrationConfirmed, registrationId: row.id, competitionId: competitionId, userId: row.userId,
                 status: .confirmed, at: now
@@ -69,7 +69,7 @@ extension SQLRegistrationStore {
             RETURNING waitlist_count, waitlist_tail
             """).first(decoding: WaitlistPlaceRow.self, with: .snakeCase) else { return .full }
         try await setStatus(.waitlisted, of: row.id, sequence: place.waitlistTail, now: now, on: sql)
-        try await Outbox.enqueue(.registrationWaitlisted, payload, id: UUID(), now: now, on: sql)
+        try await Outbox.enqueue(.registrationWaitlisted, payload, now: now, on: sql)
         try await Outbox.publish(.registration(
             .registrationWaitlisted, registrationId: row.id, competitionId: competitionId, userId: row.userId,
             status: .waitlisted, position: place.waitlistCount, at: now
@@ -90,7 +90,7 @@ extension SQLRegistrationStore {
             WHERE id = \(bind: row.id)
             """).run()
         let payload = RegistrationJobPayload(registrationId: row.id, competitionId: competitionId, userId: row.userId)
-        try await Outbox.enqueue(.registrationDeclined, payload, id: UUID(), now: now, on: sql)
+        try await Outbox.enqueue(.registrationDeclined, payload, now: now, on: sql)
         try await Outbox.publish(.registration(
             .registrationDeclined, registrationId: row.id, competitionId: competitionId, userId: row.userId,
             status: .declined, at: now

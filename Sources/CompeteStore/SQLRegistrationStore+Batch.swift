@@ -82,16 +82,15 @@ extension SQLRegistrationStore {
                        CASE WHEN team_max IS NULL THEN 0 ELSE 1 END AS teams
                 FROM competitions WHERE id = \(bind: competitionId)\(unsafeRaw: flavor.forNoKeyUpdate)
                 """).first(decoding: LockedCompetitionRow.self, with: .snakeCase)
-            guard let row else {
-                let keys = try await SQLIdempotencyStore.claim(batch.map(\.lease), on: sql)
-                let outcomes = keys.map { $0.map { _ in RegistrationOutcome.refused(.notFound) } }
-                try await storeOutcomes(outcomes, under: keys, on: sql)
-                return outcomes
-            }
             // A key that exists already answers first (replay, 422, 409), as it would before any
             // work; a refused form then stores nothing, so its fresh claim is let go again.
-            let form = row.form
             let claimed = try await SQLIdempotencyStore.claim(batch.map(\.lease), on: sql)
+            guard let row else {
+                let outcomes = claimed.map { $0.map { _ in RegistrationOutcome.refused(.notFound) } }
+                try await storeOutcomes(outcomes, under: claimed, on: sql)
+                return outcomes
+            }
+            let form = row.form
             let answers = batch.map { pending in Result(catching: { try form.validate(pending.submission) }) }
             let keys = zip(claimed, answers).map { key, answers in key.flatMap { key in answers.map { _ in key } } }
             try await SQLIdempotencyStore.release(zip(claimed, answers).compactMap { key, answers in

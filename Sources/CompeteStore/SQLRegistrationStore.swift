@@ -160,7 +160,7 @@ public struct SQLRegistrationStore: RegistrationStore {
             try await Outbox.enqueue(
                 .registrationCancellation,
                 RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId),
-                id: UUID(), now: now, on: sql
+                now: now, on: sql
             )
             try await Outbox.publish(.registration(
                 .registrationCancelled, registrationId: registrationId, competitionId: competitionId, userId: userId,

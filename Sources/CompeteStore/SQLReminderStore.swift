@@ -30,7 +30,7 @@ public struct SQLReminderStore: ReminderStore {
             for row in rows {
                 try await Outbox.enqueue(.reminderNotify, RegistrationJobPayload(
                     registrationId: row.id, competitionId: row.competitionId, userId: row.userId, reminder: kind
-                ), id: UUID(), now: now, on: sql)
+                ), now: now, on: sql)
             }
             return rows.count
         }

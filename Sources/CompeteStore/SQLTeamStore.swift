@@ -90,7 +90,7 @@ public struct SQLTeamStore: TeamStore {
             try await Outbox.enqueue(
                 .registrationConfirmation,
                 RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId),
-                id: UUID(), now: now, on: sql
+                now: now, on: sql
             )
         }
         return true
@@ -138,7 +138,7 @@ public struct SQLTeamStore: TeamStore {
         try await Outbox.enqueue(
             .teamMemberJoined,
             RegistrationJobPayload(registrationId: registrationId, competitionId: target.competitionId, userId: userId),
-            id: UUID(), now: now, on: sql
+            now: now, on: sql
         )
         guard let team = try await TeamRows.find(id: target.id, on: sql) else { throw DomainError.notFound }
         try await Outbox.publish(.team(
@@ -226,7 +226,7 @@ public struct SQLTeamStore: TeamStore {
             try await Outbox.enqueue(
                 .teamMemberLeft,
                 RegistrationJobPayload(registrationId: registrationId, competitionId: team.competitionId, userId: userId),
-                id: UUID(), now: now, on: sql
+                now: now, on: sql
             )
         }
         if team.size == 1 {
@@ -258,7 +258,7 @@ public struct SQLTeamStore: TeamStore {
             try await Outbox.enqueue(
                 message,
                 RegistrationJobPayload(registrationId: member.id, competitionId: team.competitionId, userId: member.userId),
-                id: UUID(), now: now, on: sql
+                now: now, on: sql
             )
         }
         let counter = team.status == .confirmed ? "registered_count" : "waitlist_count"

@@ -52,7 +52,7 @@ enum Waitlist {
         try await Outbox.enqueue(
             .registrationPromotion,
             RegistrationJobPayload(registrationId: registrationId, competitionId: competitionId, userId: userId),
-            id: UUID(), now: now, on: sql
+            now: now, on: sql
         )
         try await Outbox.publish(.registration(
             .registrationPromoted, registrationId: registrationId, competitionId: competitionId, userId: userId,
