@@ -7,8 +7,9 @@ import Vapor
 /// Finished answers of the public competition reads (the list and one competition), keyed by
 /// path and query, kept while the catalog version they were computed at is still current and
 /// for at most `ttl` (the expiry bounds what only time changes: a deadline going by turns a
-/// competition from open to closed). Without a catalog version (PostgreSQL, where other
-/// instances write too) or with a zero `ttl` every request is computed.
+/// competition from open to closed). Without a catalog version, while it is not serving (on
+/// PostgreSQL: this instance cannot hear the others' writes) or with a zero `ttl` every request
+/// is computed.
 public struct ReadCache: Sendable {
     private struct Entry {
         let version: UInt64
@@ -41,9 +42,8 @@ public struct ReadCache: Sendable {
     /// from what they parsed (never the raw URL), so parameters the API does not know cannot
     /// create entries.
     func answer(key: String, _ compute: () async throws -> StoredResponse) async throws -> StoredResponse {
-        guard let version else { return try await compute() }
+        guard let current = version?.current else { return try await compute() }
         let now = now()
-        let current = version.current
         if let entry = entries.withLockedValue({ $0.byKey[key] }), entry.version == current,
            abs(now.timeIntervalSince(entry.computedAt)) < ttl {
             Self.hits.increment()

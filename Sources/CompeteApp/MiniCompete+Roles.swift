@@ -9,6 +9,9 @@ extension MiniCompete {
     public func services(for roles: Set<ProcessRole>) -> RoleServices {
         let logger = app.logger
         var ordered: [any Service] = []
+        if roles.contains(.api), let catalogFeed {
+            ordered.append(CatalogFeedService(feed: catalogFeed))
+        }
         if roles.contains(.janitor) {
             let (idempotency, queue, now, retention) = (services.idempotency, queue, effects.now, config.jobRetention)
             let (webhooks, webhookRetention) = (webhookQueue, config.webhooks.retention)

@@ -32,6 +32,9 @@ public struct MiniCompete: Sendable {
     let userStore: any UserStore
     /// Signs the web UI's CSRF tokens; derived from the JWT secret so every instance agrees.
     let csrfKey: SymmetricKey
+    /// PostgreSQL: hears the other instances' writes, which lets the API answer public reads
+    /// from memory (the API role runs it); nil on SQLite.
+    let catalogFeed: CatalogFeed?
 
     public static func build(_ app: Application, config: AppConfig, effects: Effects = Effects()) async throws -> MiniCompete {
         app.logger.logLevel = config.logLevel
@@ -50,6 +53,10 @@ public struct MiniCompete: Sendable {
         let context = SQLContext(databases: app.eventLoopGroup.makeIterator().compactMap {
             app.databases.database(logger: app.logger, on: $0)
         }, sqliteWriter: writer)
+        app.lifecycle.use(CatalogNotifierShutdown(context: context))
+        let catalogFeed = try config.databaseURL.flatMap {
+            try CatalogFeed(url: $0, context: context, eventLoop: app.eventLoopGroup.any(), logger: app.logger)
+        }
         let users = SQLUserStore(context: context)
         let hashing = PasswordHashingPool(threads: config.bcryptThreads, queueLimit: config.bcryptQueue)
         app.lifecycle.use(PasswordHashingShutdown(pool: hashing))
@@ -144,7 +151,7 @@ public struct MiniCompete: Sendable {
                     now: effects.now(), logger: logger
                 )
             },
-            userStore: users, csrfKey: JWTSecret.derivedKey(secret, purpose: "web csrf")
+            userStore: users, csrfKey: JWTSecret.derivedKey(secret, purpose: "web csrf"), catalogFeed: catalogFeed
         )
     }
 

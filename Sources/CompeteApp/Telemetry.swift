@@ -1,5 +1,6 @@
 import CompeteAPI
 import CompeteJobs
+import CompeteStore
 import Metrics
 import Prometheus
 
@@ -12,6 +13,7 @@ enum Telemetry {
         DomainMetrics.declare()
         Worker.declareMetrics()
         WebhookLane.declareMetrics()
+        CatalogFeed.declareMetrics()
         return registry
     }()
 

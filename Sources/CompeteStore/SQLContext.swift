@@ -20,7 +20,11 @@ public struct SQLContext: Sendable {
     /// (see `SQLiteWriter`). Nil on PostgreSQL, and for contexts made without one (tests), whose
     /// transactions take a pooled connection and rely on SQLite's own locking.
     private let writer: SQLiteWriter?
-    private let catalog = CatalogVersion()
+    /// Serving from the start on SQLite (this process is the only writer); on PostgreSQL only
+    /// while `CatalogFeed` hears the other instances.
+    let catalog: CatalogVersion
+    /// PostgreSQL: tells the other instances about this one's writes.
+    let notifier: CatalogNotifier?
 
     public init(database: any Database, sqliteWriter: SQLiteWriter? = nil) {
         self.init(databases: [database], sqliteWriter: sqliteWriter)
@@ -33,6 +37,8 @@ public struct SQLContext: Sendable {
         self.flavor = SQLFlavor(Self.sql(databases[0]))
         self.databases = flavor == .sqlite ? [databases[0]] : databases
         self.writer = flavor == .sqlite ? sqliteWriter : nil
+        self.catalog = CatalogVersion(serving: flavor == .sqlite)
+        self.notifier = flavor == .postgres ? CatalogNotifier(sql: Self.sql(databases[0]), logger: databases[0].logger) : nil
     }
 
     /// The next event loop's handle.
@@ -44,9 +50,24 @@ public struct SQLContext: Sendable {
         }]
     }
 
-    /// Moves on after every transaction that says it touches competitions. Nil on PostgreSQL:
-    /// other instances write there too, and this process cannot see their writes.
-    public var catalogVersion: CatalogVersion? { flavor == .sqlite ? catalog : nil }
+    /// Moves on after every write of this process that may change a competition or its counts,
+    /// and on PostgreSQL also when another instance says it wrote (`CatalogFeed`), which alone
+    /// lets it serve there.
+    public var catalogVersion: CatalogVersion { catalog }
+
+    /// A write that may have changed a competition or its counts has ended, whichever way: this
+    /// process's answers computed before are not served again, and on PostgreSQL the other
+    /// instances are told (after the commit, never inside the transaction: `CatalogNotifier`).
+    func competitionsChanged() {
+        catalog.advance()
+        notifier?.changed()
+    }
+
+    /// Sends the notification still owed to the other instances; the application calls this
+    /// when it shuts down, before the database connections close.
+    public func finishNotifying() async {
+        await notifier?.shutdown()
+    }
 
     var sql: any SQLDatabase { Self.sql(database) }
 
@@ -56,7 +77,7 @@ public struct SQLContext: Sendable {
     func transaction<T: Sendable>(
         touchingCompetitions: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        defer { if touchingCompetitions { catalog.advance() } }
+        defer { if touchingCompetitions { competitionsChanged() } }
         guard let writer else { return try await run(body) }
         // Every writer queued behind this one waits for it, so its steps go ahead of request
         // work waiting for the same threads (measured in docs/benchmarks.md).

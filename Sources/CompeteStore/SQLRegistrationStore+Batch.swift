@@ -59,11 +59,18 @@ extension SQLRegistrationStore {
     private static func registerAlone(_ pending: Pending, context: SQLContext, hints: NoSeatHints) async throws -> RegistrationOutcome {
         if context.flavor == .postgres, !hints.skipsSeatPath(pending.competitionId, now: pending.now),
            let answers = try? RegistrationForm().validate(pending.submission),
-           let receipt = try await registerSeat(pending.entry(answers), lease: pending.lease, on: context.sql) {
+           let receipt = try await seatAlone(pending.entry(answers), lease: pending.lease, context: context) {
             return .confirmed(receipt)
         }
         guard let result = try await registerTogether([pending], context: context).first else { throw GroupCommitError.unanswered }
         return try result.get()
+    }
+
+    /// The one-statement seat path, autocommitted outside any transaction: it moves the
+    /// counters as much as a transaction does, so the catalog version moves on after it too.
+    private static func seatAlone(_ entry: Entry, lease: IdempotencyLease?, context: SQLContext) async throws -> RegistrationReceipt? {
+        defer { context.competitionsChanged() }
+        return try await registerSeat(entry, lease: lease, on: context.sql)
     }
 
     /// The batch's transaction: lock the competition's row, read its counters and form and
