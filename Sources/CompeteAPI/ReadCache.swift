@@ -70,6 +70,12 @@ public struct ReadCache: Sendable {
         return response
     }
 
+    /// Whether answers are kept and served now (for tests: on PostgreSQL only while this
+    /// instance hears the others).
+    var isServing: Bool {
+        version?.current != nil
+    }
+
     /// The kept answers and their bodies' total size (for tests).
     var usage: (count: Int, bytes: Int) {
         entries.withLockedValue { ($0.byKey.count, $0.bytes) }

@@ -70,8 +70,9 @@ public struct AppConfig: Sendable {
     public var jobRedriveAfter: TimeInterval = 60
     /// SQL queue: completed jobs are kept this long for inspection, then deleted.
     public var jobRetention: TimeInterval = 7 * 86400
-    /// SQLite mode: public competition reads are answered from memory while nothing changed,
-    /// for at most this long (0 turns that off). PostgreSQL never caches them.
+    /// Public competition reads are answered from memory while nothing changed, for at most
+    /// this long (0 turns that off); on PostgreSQL only while the instance hears the others'
+    /// writes (`CatalogFeed`), and this bounds whatever was never announced.
     public var readCacheTTL: TimeInterval = 1
     public var mailFailureRate: Double = 0
     public var mailDelay: TimeInterval = 0

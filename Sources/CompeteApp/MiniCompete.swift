@@ -34,7 +34,7 @@ public struct MiniCompete: Sendable {
     let csrfKey: SymmetricKey
     /// PostgreSQL: hears the other instances' writes, which lets the API answer public reads
     /// from memory (the API role runs it); nil on SQLite.
-    let catalogFeed: CatalogFeed?
+    public let catalogFeed: CatalogFeed?
 
     public static func build(_ app: Application, config: AppConfig, effects: Effects = Effects()) async throws -> MiniCompete {
         app.logger.logLevel = config.logLevel

@@ -12,8 +12,9 @@ import NIOCore
 /// not serve at all and every public read is computed; once it is back the version moves on
 /// (notifications may have gone by unheard) and serves again.
 public final class CatalogFeed: Sendable {
-    /// How the listening connection presents itself in `pg_stat_activity.application_name`.
-    public static let applicationName = "mini-compete catalog listener"
+    /// How the listening connection presents itself in `pg_stat_activity.application_name`:
+    /// "mini-compete catalog" and this process's instance id (its notifications' payload).
+    public let applicationName: String
 
     private let configuration: PostgresConnection.Configuration
     private let version: CatalogVersion
@@ -26,7 +27,8 @@ public final class CatalogFeed: Sendable {
     public init?(url: String, context: SQLContext, eventLoop: any EventLoop, logger: Logger) throws {
         guard let notifier = context.notifier else { return nil }
         var configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
-        configuration.options.additionalStartupParameters.append(("application_name", Self.applicationName))
+        self.applicationName = "mini-compete catalog \(notifier.instance)"
+        configuration.options.additionalStartupParameters.append(("application_name", applicationName))
         self.configuration = configuration
         self.version = context.catalog
         self.instance = notifier.instance

@@ -4,13 +4,15 @@ import Foundation
 import SQLKit
 import Testing
 
-/// The public competition reads answered from memory (SQLite mode, `READ_CACHE_MS`): every
-/// write through the application shows at once, a write behind its back only after the expiry,
-/// and PostgreSQL (or a zero expiry) always reads the database.
+/// The public competition reads answered from memory (`READ_CACHE_MS`), on SQLite and on
+/// PostgreSQL while the instance hears the others (`ReadCacheInstancesTests`): every write
+/// through the application shows at once, a write behind its back only after the expiry, and a
+/// zero expiry always reads the database.
 @Suite struct ReadCacheTests {
     @Test(arguments: Backend.all)
     func writesThroughTheApplicationShowAtOnce(backend: Backend) async throws {
         try await withServer(backend) { server in
+            try await Self.waitUntilServing(server)
             let organizer = try await server.signup(role: "organizer")
             let (first, second) = (try await server.signup(), try await server.signup())
             let id = try await server.createCompetition(by: organizer, title: "Cached Cup", capacity: 1)
@@ -37,14 +39,17 @@ import Testing
         }
     }
 
-    @Test func sqliteAnswersFromMemoryUntilTheExpiry() async throws {
-        try await withServer(.sqlite) { server in
+    @Test(arguments: Backend.all)
+    func answersFromMemoryUntilTheExpiry(backend: Backend) async throws {
+        try await withServer(backend) { server in
+            try await Self.waitUntilServing(server)
             server.clock.freeze()
             let organizer = try await server.signup(role: "organizer")
             let id = try await server.createCompetition(by: organizer, title: "Before")
             #expect(try await Self.seen(server, id).title == "Before")
 
-            // Another process writing the file: this one cannot know until its answers expire.
+            // A write no instance of the application made (so none told this one): unseen
+            // until the answers expire.
             try await Self.renameBehindTheBack(server, id, to: "After")
             #expect(try await Self.seen(server, id).title == "Before")
             server.clock.advance(by: 0.9)
@@ -56,8 +61,8 @@ import Testing
 
     @Test(arguments: Backend.all)
     func withoutTheCacheEveryReadSeesTheDatabase(backend: Backend) async throws {
-        // PostgreSQL never caches (other instances write too); SQLite with READ_CACHE_MS=0.
-        try await withServer(backend, configure: { if backend == .sqlite { $0.readCacheTTL = 0 } }) { server in
+        try await withServer(backend, configure: { $0.readCacheTTL = 0 }) { server in
+            #expect(!server.system.services.reads.isServing)
             server.clock.freeze()
             let organizer = try await server.signup(role: "organizer")
             let id = try await server.createCompetition(by: organizer, title: "Before")
@@ -86,6 +91,29 @@ import Testing
         #expect(body(try await cache.answer(key: "/b", answer("found"))) == "found", "a 404 is not kept")
     }
 
+    /// While the version does not serve (on PostgreSQL: the instance cannot hear the others)
+    /// every read is computed and nothing is kept; serving again starts at a new version, so
+    /// nothing kept before is served.
+    @Test func aSuspendedVersionServesNothing() async throws {
+        let version = CatalogVersion()
+        let cache = ReadCache(version: version, ttl: 60, now: { Date(timeIntervalSince1970: 1_000) })
+        func read(_ text: String) async throws -> String {
+            String(decoding: try await cache.answer(key: "/a") {
+                StoredResponse(status: 200, contentType: "application/json", body: Array(text.utf8))
+            }.body, as: UTF8.self)
+        }
+        #expect(try await read("before") == "before")
+        #expect(try await read("unused") == "before", "kept")
+        version.suspend()
+        #expect(!cache.isServing)
+        #expect(try await read("deaf 1") == "deaf 1")
+        #expect(try await read("deaf 2") == "deaf 2", "nothing kept while suspended")
+        version.resume()
+        #expect(try await read("after") == "after", "what was kept before is not served")
+        #expect(try await read("unused") == "after", "kept again")
+        #expect(CatalogVersion(serving: false).current == nil)
+    }
+
     struct State: Equatable {
         let title: String
         let registered: Int
@@ -93,8 +121,16 @@ import Testing
         let total: Int
     }
 
+    /// Waits (event-driven, bounded) until the server answers from memory: on PostgreSQL once its
+    /// catalog listener is up.
+    static func waitUntilServing(_ server: TestServer, _ serving: Bool = true) async throws {
+        try await eventually("the read cache \(serving ? "serves" : "stops serving")") {
+            server.system.services.reads.isServing == serving
+        }
+    }
+
     /// The competition as its own page and the list show it; both must agree.
-    private static func seen(_ server: TestServer, _ id: String) async throws -> State {
+    static func seen(_ server: TestServer, _ id: String) async throws -> State {
         let shown = try await server.request(.GET, "/api/competitions/\(id)")
         let list = try await server.request(.GET, "/api/competitions?limit=100")
         let listed = try #require(list.items.first { $0["id"] as? String == id })
@@ -109,7 +145,7 @@ import Testing
         )
     }
 
-    private static func renameBehindTheBack(_ server: TestServer, _ id: String, to title: String) async throws {
+    static func renameBehindTheBack(_ server: TestServer, _ id: String, to title: String) async throws {
         try await server.sql.raw("""
             UPDATE competitions SET title = \(bind: title) WHERE id = \(bind: try #require(UUID(uuidString: id)))
             """).run()

@@ -39,6 +39,9 @@ def test_domain_counters_start_at_zero():
             found = [value for labels, value in jobs.items() if f'type="{job_type}"' in labels and f'outcome="{outcome}"' in labels]
             assert found == [0], (job_type, outcome, jobs)
     assert set(counters(text, "read_cache_requests_total")) == {'outcome="hit"', 'outcome="miss"'}
+    assert counters(text, "read_cache_notifications_total") == {'direction="sent"': 0, 'direction="received"': 0}
+    for unlabelled in ["read_cache_notify_failures_total", "read_cache_listening"]:
+        assert re.search(rf"^{unlabelled} 0(\.0)?$", text, re.M), unlabelled
     webhooks = counters(text, "webhook_deliveries_total")
     assert webhooks == {f'outcome="{outcome}"': 0 for outcome in ["delivered", "retried", "failed", "gone"]}, webhooks
 

@@ -41,7 +41,11 @@ final class TestServer: Sendable {
         self.cleanup = cleanup
     }
 
-    static func start(_ backend: Backend, configure: (inout AppConfig) -> Void = { _ in }) async throws -> TestServer {
+    /// `sharing`: a second instance on the same PostgreSQL database (and Redis namespace) as
+    /// that server, as the scale-out runs them; the database stays until that server stops.
+    static func start(
+        _ backend: Backend, sharing peer: TestServer? = nil, configure: (inout AppConfig) -> Void = { _ in }
+    ) async throws -> TestServer {
         var config = AppConfig()
         config.appEnv = "testing"
         config.apiPort = 0
@@ -61,7 +65,10 @@ final class TestServer: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mc-test-\(UUID().uuidString)")
         config.dataDir = directory.path
         var dropDatabase: (@Sendable () async throws -> Void)?
-        if backend != .sqlite {
+        if let peer {
+            guard backend != .sqlite else { throw TestFailure("instances share a PostgreSQL database only") }
+            config.databaseURL = peer.system.config.databaseURL
+        } else if backend != .sqlite {
             let database = try await PostgresTestDatabase.create()
             config.databaseURL = database.url
             dropDatabase = database.drop
@@ -69,7 +76,7 @@ final class TestServer: Sendable {
         if backend.usesRedis, let url = Backend.redisURL {
             config.redis = try RedisConfiguration(url: url)
             // Every server its own namespace: workers must never take another test's jobs.
-            config.redisNamespace = RedisNamespace("mc-test-\(UUID().uuidString.lowercased()):")
+            config.redisNamespace = peer?.system.config.redisNamespace ?? RedisNamespace("mc-test-\(UUID().uuidString.lowercased()):")
         }
         configure(&config)
 
