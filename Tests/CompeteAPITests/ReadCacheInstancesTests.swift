@@ -25,16 +25,16 @@ import Testing
             // ...and A's registration (its own read shows it at once) reaches B by a notification.
             #expect(try await a.register(participant, for: id).status == 201)
             #expect(try await ReadCacheTests.seen(a, id).registered == 1)
-            try await eventually("B shows A's registration") { try await ReadCacheTests.seen(b, id).registered == 1 }
+            try await eventually("B shows A's registration") { try await shows(b, id) { $0.registered == 1 } }
             #expect(try await ReadCacheTests.seen(b, id).title == "Quietly Renamed")
 
             let renamed = try await a.request(.PATCH, "/api/competitions/\(id)", token: organizer.token, json: ["title": "Renamed on A"])
             #expect(renamed.status == 200)
-            try await eventually("B shows A's update") { try await ReadCacheTests.seen(b, id).title == "Renamed on A" }
+            try await eventually("B shows A's update") { try await shows(b, id) { $0.title == "Renamed on A" } }
 
             let cancelled = try await a.request(.DELETE, "/api/competitions/\(id)/register", token: participant.token)
             #expect(cancelled.status == 200)
-            try await eventually("B shows A's cancellation") { try await ReadCacheTests.seen(b, id).registered == 0 }
+            try await eventually("B shows A's cancellation") { try await shows(b, id) { $0.registered == 0 } }
         }
     }
 
@@ -79,6 +79,12 @@ import Testing
             try await b.stop()
             try await eventually("B's listening connection is closed") { try await listeners(feed, on: a).isEmpty }
         }
+    }
+
+    /// Whether the competition's page and the list on `server` both show what `holds` wants.
+    private func shows(_ server: TestServer, _ id: String, _ holds: (ReadCacheTests.State) -> Bool) async throws -> Bool {
+        let (page, listed) = try await ReadCacheTests.views(server, id)
+        return holds(page) && holds(listed)
     }
 
     /// The backend ids of `feed`'s listening connections, as the server sees them from `server`.

@@ -131,18 +131,24 @@ import Testing
 
     /// The competition as its own page and the list show it; both must agree.
     static func seen(_ server: TestServer, _ id: String) async throws -> State {
+        let (page, listed) = try await views(server, id)
+        #expect(page == listed, "page and list agree")
+        return page
+    }
+
+    /// The competition as its own page shows it, and as the list does (read right after, so
+    /// while another instance's write is arriving they may differ).
+    static func views(_ server: TestServer, _ id: String) async throws -> (page: State, listed: State) {
         let shown = try await server.request(.GET, "/api/competitions/\(id)")
         let list = try await server.request(.GET, "/api/competitions?limit=100")
-        let listed = try #require(list.items.first { $0["id"] as? String == id })
-        for field in ["title", "registeredCount", "waitlistCount"] {
-            #expect(String(describing: shown.json[field]) == String(describing: listed[field]), "\(field): page and list agree")
+        let total = try #require(list.json["total"] as? Int)
+        func state(_ json: [String: Any]) throws -> State {
+            State(
+                title: try #require(json["title"] as? String), registered: try #require(json["registeredCount"] as? Int),
+                waitlisted: try #require(json["waitlistCount"] as? Int), total: total
+            )
         }
-        return State(
-            title: try #require(shown.json["title"] as? String),
-            registered: try #require(shown.json["registeredCount"] as? Int),
-            waitlisted: try #require(shown.json["waitlistCount"] as? Int),
-            total: try #require(list.json["total"] as? Int)
-        )
+        return (try state(shown.json), try state(try #require(list.items.first { $0["id"] as? String == id })))
     }
 
     static func renameBehindTheBack(_ server: TestServer, _ id: String, to title: String) async throws {
