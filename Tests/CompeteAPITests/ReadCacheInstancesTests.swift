@@ -94,10 +94,13 @@ import Testing
             """).all(decodingColumn: "pid", as: Int.self)
     }
 
-    /// Runs `body` with two instances on one fresh database, both answering from memory.
+    /// Runs `body` with two instances on one fresh database, both answering from memory; their
+    /// clocks stand still, so answers never expire (on a loaded machine a second goes by fast).
     private func withInstances(_ backend: Backend, _ body: (TestServer, TestServer) async throws -> Void) async throws {
         try await withServer(backend) { a in
             let b = try await TestServer.start(backend, sharing: a)
+            a.clock.freeze()
+            b.clock.freeze()
             do {
                 try await ReadCacheTests.waitUntilServing(a)
                 try await ReadCacheTests.waitUntilServing(b)
