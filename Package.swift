@@ -110,7 +110,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mini-compete",
-            dependencies: ["CompeteApp"]
+            dependencies: ["CompeteApp", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(
             name: "CompeteCoreTests",

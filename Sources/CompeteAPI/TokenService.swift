@@ -9,6 +9,7 @@ public struct TokenService: Sendable {
     private let ttl: TimeInterval
     private let now: @Sendable () -> Date
     private let revocations: TokenRevocations?
+    private let verified = VerifiedTokens()
 
     /// Minimum secret length; jwt-kit would trap on shorter HMAC keys.
     public static let minimumSecretBytes = 32
@@ -50,6 +51,16 @@ public struct TokenService: Sendable {
     /// The principal of a valid token that logging out has not ended; any defect (algorithm,
     /// signature, expiry, claims, revoked) is 401.
     public func verify(_ token: String) async throws -> Principal {
+        let principal = try await verifiedPrincipal(token)
+        if let revocations, !(try await revocations.accepts(principal)) { throw DomainError.unauthenticated }
+        return principal
+    }
+
+    /// The token's principal when its algorithm, signature and claims hold; each token is
+    /// checked once and then remembered until it expires (`VerifiedTokens`).
+    private func verifiedPrincipal(_ token: String) async throws -> Principal {
+        // Expiry in real time, as jwt-kit's `verifyNotExpired` checks it.
+        if let principal = verified.principal(of: token, now: Date()) { return principal }
         // jwt-kit picks the key by `kid` and never compares the header's `alg` with it: a token
         // saying `none` or `HS512` over a valid HS256 signature would pass. Refuse it here.
         guard Self.headerAlgorithm(of: token) == Self.algorithm else { throw DomainError.unauthenticated }
@@ -63,7 +74,7 @@ public struct TokenService: Sendable {
             throw DomainError.unauthenticated
         }
         let principal = Principal(userId: id, role: role, tokenVersion: payload.ver ?? 0)
-        if let revocations, !(try await revocations.accepts(principal)) { throw DomainError.unauthenticated }
+        verified.remember(token, VerifiedTokens.Entry(principal: principal, expiresAt: payload.exp.value))
         return principal
     }
 

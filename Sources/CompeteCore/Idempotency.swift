@@ -122,10 +122,11 @@ public enum IdempotencyStart: Sendable, Equatable {
     case started(IdempotencyLease)
     /// The same request already finished: answer with its stored outcome.
     case replay(StoredOutcome)
-    /// The key was unused when looked up and nothing was written: run the request; its
-    /// transaction claims the key together with the outcome (the lease is `external`). If
-    /// another request claimed it first, storing fails with `idempotencyRequestInProgress` and
-    /// the work rolls back; `begin` then tells what that other request left.
+    /// The key was not read and nothing was written: run the request; its transaction claims
+    /// the key together with the outcome (the lease is `external`). If the key was used before
+    /// (or another request claimed it meanwhile), storing fails with
+    /// `idempotencyRequestInProgress` and the work rolls back; `begin` then tells what the key
+    /// holds.
     case unclaimed(IdempotencyLease)
 }
 

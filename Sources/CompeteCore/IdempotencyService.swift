@@ -30,6 +30,12 @@ public struct IdempotencyService: Sendable {
     /// another request and a duplicate still in flight, and otherwise runs the work under a
     /// lease, which the work's own transaction uses to store its outcome together with the work.
     /// Without a key the work just runs (with no lease).
+    ///
+    /// A key the store left unclaimed and unread is looked at only when the work does not
+    /// store an outcome: its claim failed (the key was used — by a finished request, a reused
+    /// key, one in flight), or the work refused; what the key holds then answers first, exactly
+    /// as if it had been read before the work. A work that spends a budget refunds it when its
+    /// claim fails (`idempotencyRequestInProgress`): that attempt did nothing.
     public func run<Outcome: Codable & Sendable>(
         _ call: IdempotencyCall?, userId: UUID, _ work: (IdempotencyLease?) async throws -> Outcome
     ) async throws -> Idempotent<Outcome> {
@@ -46,11 +52,24 @@ public struct IdempotencyService: Sendable {
             } catch DomainError.idempotencyRequestInProgress {
                 // Another request claimed the key while ours ran, and ours rolled back: answer
                 // exactly as if that one had claimed it before we started.
-                switch try await begin(request) {
-                case .replay(let stored): return try replayed(stored)
-                case .started(let lease), .unclaimed(let lease): return try await perform(lease, work)
-                }
+                return try await resume(try await begin(request), work)
+            } catch {
+                guard let start = try await counted({
+                    try await store.beginIfKnown(request, now: effects.now(), policy: policy)
+                }) else { throw error }
+                return try await resume(start, work)
             }
+        }
+    }
+
+    /// The work under a key found used: its stored outcome, or the work again under the lease
+    /// `begin` took over (an earlier request's lapsed).
+    private func resume<Outcome: Codable & Sendable>(
+        _ start: IdempotencyStart, _ work: (IdempotencyLease?) async throws -> Outcome
+    ) async throws -> Idempotent<Outcome> {
+        switch start {
+        case .replay(let stored): return try replayed(stored)
+        case .started(let lease), .unclaimed(let lease): return try await perform(lease, work)
         }
     }
 
@@ -72,15 +91,18 @@ public struct IdempotencyService: Sendable {
     private func perform<Outcome: Sendable>(
         _ lease: IdempotencyLease, _ work: (IdempotencyLease?) async throws -> Outcome
     ) async throws -> Idempotent<Outcome> {
-        observe(.started)
         let outcome: Outcome
         do {
             outcome = try await work(lease)
         } catch {
+            // An unread key's claim failed: nothing started, `run` asks what the key holds.
+            if lease.external, case DomainError.idempotencyRequestInProgress = error { throw error }
+            observe(.started)
             // Refused before it started, or failed: nothing stored, the key is free again.
             try? await store.release(lease)
             throw error
         }
+        observe(.started)
         try? await store.finished(lease)
         return Idempotent(outcome, replayed: false)
     }
@@ -91,7 +113,7 @@ public struct IdempotencyService: Sendable {
     }
 
     /// Counts refusals of the key by kind.
-    private func counted(_ start: () async throws -> IdempotencyStart) async throws -> IdempotencyStart {
+    private func counted<Start>(_ start: () async throws -> Start) async throws -> Start {
         do {
             return try await start()
         } catch DomainError.idempotencyKeyReused {

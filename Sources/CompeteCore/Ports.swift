@@ -74,10 +74,12 @@ public protocol IdempotencyStore: Sendable {
     /// Claims the key or reports the earlier outcome. Throws `idempotencyKeyReused` or
     /// `idempotencyRequestInProgress`.
     func begin(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart
-    /// Like `begin`, but may leave a key never seen before unclaimed (`.unclaimed`): the work's
-    /// own transaction then claims it when it stores the outcome. Stores where that saves
-    /// nothing just `begin`.
+    /// Like `begin`, but may leave the key unclaimed and unread (`.unclaimed`): the work's own
+    /// transaction then claims it when it stores the outcome, and a key used before makes that
+    /// claim fail. Stores where that saves nothing just `begin`.
     func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart
+    /// `begin` for a key used before; nil, with nothing written, for a key never seen.
+    func beginIfKnown(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart?
     /// Forgets an in-flight key whose request ended without a storable outcome.
     func release(_ lease: IdempotencyLease) async throws
     /// The request's outcome is stored: drop whatever marks it as in flight.
@@ -88,6 +90,10 @@ public protocol IdempotencyStore: Sendable {
 
 extension IdempotencyStore {
     public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
+        try await begin(request, now: now, policy: policy)
+    }
+
+    public func beginIfKnown(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart? {
         try await begin(request, now: now, policy: policy)
     }
 }

@@ -25,8 +25,9 @@ public struct RegistrationService: Sendable {
     ///
     /// Every attempt that reaches the store spends one of the user's registrations per minute
     /// (seat hoarding: one script, many competitions), refusals included. The budget is spent
-    /// inside the idempotent work, so a replayed answer, a reused key (422) and a duplicate in
-    /// flight (409) cost nothing: they do no work. An attempt refused by the budget stores
+    /// inside the idempotent work, before the store claims the key; a replayed answer, a reused
+    /// key (422) and a duplicate in flight (409) get it back when the claim fails (and when the
+    /// budget is exhausted, the key's stored answer still comes first): they do no work. An attempt refused by the budget stores
     /// nothing and releases its key, so the same key may be retried after `Retry-After`.
     ///
     /// The submission is checked against the competition's form inside the work (by the store,
@@ -40,18 +41,24 @@ public struct RegistrationService: Sendable {
             guard principal.role == .participant else {
                 throw DomainError.forbidden("only participants may register for competitions")
             }
+            let budget = RateLimiter.Key.registrations(userId: principal.userId)
             let answer = try await idempotency.run(call, userId: principal.userId) { lease in
                 if let limiter {
-                    try await limiter.spend(
-                        [(.registrations(userId: principal.userId), limiter.limits.registrationsPerUser)], now: effects.now()
-                    )
+                    try await limiter.spend([(budget, limiter.limits.registrationsPerUser)], now: effects.now())
                 }
-                // The store checks the body against the form it reads with the seat claim; a
-                // missing competition has no form to check: not_found, whatever the body says.
-                return try await registrations.register(
-                    userId: principal.userId, competitionId: competitionId, registrationId: effects.makeID(),
-                    submission: submission, now: effects.now(), lease: lease
-                )
+                do {
+                    // The store checks the body against the form it reads with the seat claim; a
+                    // missing competition has no form to check: not_found, whatever the body says.
+                    return try await registrations.register(
+                        userId: principal.userId, competitionId: competitionId, registrationId: effects.makeID(),
+                        submission: submission, now: effects.now(), lease: lease
+                    )
+                } catch {
+                    // The key was used before (a replay, a reuse, a duplicate in flight): this
+                    // attempt did nothing, so it costs nothing.
+                    if case DomainError.idempotencyRequestInProgress = error { await limiter?.refund([budget]) }
+                    throw error
+                }
             }
             observe(.success(answer))
             return answer

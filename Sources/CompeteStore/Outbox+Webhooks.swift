@@ -75,7 +75,13 @@ enum WebhookEventFilter {
 
     static func decode(_ stored: String) -> [String] { stored.split(separator: ",").map(String.init) }
 
-    static func pattern(_ type: WebhookEventType) -> String { "%," + SQLCompetitionStore.escapeLike(type.rawValue) + ",%" }
+    /// The LIKE pattern matching lists that name `type`; computed once per type, as every
+    /// registration asks for two.
+    static func pattern(_ type: WebhookEventType) -> String { patterns[type] ?? "" }
+
+    private static let patterns = Dictionary(uniqueKeysWithValues: WebhookEventType.allCases.map {
+        ($0, "%," + SQLCompetitionStore.escapeLike($0.rawValue) + ",%")
+    })
 }
 
 extension Outbox {

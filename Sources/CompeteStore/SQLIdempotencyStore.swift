@@ -70,16 +70,21 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
     /// its outcome with `complete`); a key stored meanwhile makes the work skip or roll back and
     /// answer `idempotencyRequestInProgress`, and the service then asks `begin`, which replays,
     /// refuses or waits as usual. A known key goes to `begin` at once: a replay does no work.
+    /// Reads nothing: every keyed write's transaction claims its key (`claim`, or the external
+    /// INSERT of `complete`), so a new key — nearly every request — costs no round trip of its
+    /// own, and a used one makes the claim fail and the service ask `beginIfKnown`.
     public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
-        // Every keyed write starts here: a prepared statement on PostgreSQL.
-        let known = try await !context.sql.prepared("""
-            SELECT 1 AS known FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: request.key.value)
-            """).isEmpty
-        if known { return try await begin(request, now: now, policy: policy) }
-        return .unclaimed(IdempotencyLease(
+        .unclaimed(IdempotencyLease(
             userId: request.userId, key: request.key.value, token: UUID(), fingerprint: request.fingerprint,
             startedAt: now, external: true
         ))
+    }
+
+    public func beginIfKnown(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart? {
+        let known = try await context.sql.raw("""
+            SELECT 1 AS known FROM idempotency_keys WHERE user_id = \(bind: request.userId) AND key = \(bind: request.key.value)
+            """).first() != nil
+        return known ? try await begin(request, now: now, policy: policy) : nil
     }
 
     /// Claims a batch's unclaimed keys inside its transaction: one multi-row INSERT of pending

@@ -1,4 +1,6 @@
 import CompeteApp
+import NIOCore
+import NIOPosix
 
 /// The executable's entry point; everything else lives in CompeteApp. `@main` rather than a
 /// main.swift: top-level code would pick ParsableCommand's synchronous `main()`, which cannot run
@@ -6,6 +8,7 @@ import CompeteApp
 @main
 enum MiniCompeteMain {
     static func main() async {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await MiniCompeteCommand.main()
     }
 }

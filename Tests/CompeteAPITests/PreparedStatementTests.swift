@@ -11,7 +11,6 @@ import Vapor
 @Suite(.serialized) struct PreparedStatementTests {
     /// What identifies each hot statement's text in `pg_prepared_statements`.
     static let hot: [(label: String, pattern: String)] = [
-        ("key lookup", "SELECT 1 AS known FROM idempotency_keys WHERE user_id = $1 AND key = $2"),
         ("seat in one statement", "WITH %seat AS (%INSERT INTO registrations%"),
         ("list", "SELECT c.id, c.title,%ORDER BY c.start_date, c.reg_deadline, c.id%"),
         ("list count", "SELECT COUNT(*) AS total FROM competitions c WHERE%"),

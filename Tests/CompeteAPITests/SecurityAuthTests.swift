@@ -316,6 +316,31 @@ import Testing
         }
     }
 
+    /// A replay needs no budget: with the user's registrations per minute spent, a retried
+    /// request still gets its stored answer (the key is read once the budget refuses), and a
+    /// new key is still refused.
+    @Test(arguments: Backend.all)
+    func aSpentBudgetStillReplays(backend: Backend) async throws {
+        try await withServer(backend, configure: { $0.rateLimits.registrationsPerUser.limit = 1 }) { server in
+            server.clock.freeze()
+            let organizer = try await server.signup(role: "organizer")
+            let first = try await server.createCompetition(by: organizer)
+            let second = try await server.createCompetition(by: organizer)
+            let user = try await server.signup()
+            let original = try await server.register(user, for: first, key: "k0")
+            #expect(original.status == 201)
+            #expect(try await server.register(user, for: second, key: "k1").status == 429)
+            for _ in 0..<2 {
+                let replay = try await server.register(user, for: first, key: "k0")
+                #expect(replay.status == 201 && replay.headers.first(name: "Idempotent-Replayed") == "true")
+                #expect(replay.body == original.body)
+            }
+            let reused = try await server.register(user, for: second, key: "k0")
+            #expect(reused.status == 422 && reused.code == "idempotency_key_reused")
+            #expect(try await server.count("SELECT COUNT(*) AS n FROM registrations") == 1)
+        }
+    }
+
     /// Two instances on one database and one Redis share each user's budget.
     @Test func theRegistrationCapIsSharedAcrossInstances() async throws {
         guard Backend.all.contains(.postgresRedis) else { return }
