@@ -4,12 +4,14 @@ import FluentSQLiteDriver
 import Foundation
 import Metrics
 import NIOConcurrencyHelpers
+import NIOPosix
 import SQLKit
 
 /// The database handle every SQL store shares, with an explicit transaction helper.
 public struct SQLContext: Sendable {
     /// One handle per event loop on PostgreSQL: each loop has a connection pool of its own, and
-    /// a handle reaches only its loop's pool, so statements take turns over all of them. One
+    /// a handle reaches only its loop's pool, so a statement takes the pool of the loop its task
+    /// runs on (or, off the loops, the next one in turn). One
     /// on SQLite: a second pooled connection writing (a key claim, a queue update) would wait
     /// for the writer's lock on a thread-pool thread, and two of them took both threads the
     /// writer needs to finish — a deadlock until the pool's timeout (seen in TeamStormTests).
@@ -41,9 +43,15 @@ public struct SQLContext: Sendable {
         self.notifier = flavor == .postgres ? CatalogNotifier(sql: Self.sql(databases[0]), logger: databases[0].logger) : nil
     }
 
-    /// The next event loop's handle.
+    /// The handle of the event loop this task runs on, so the statement's I/O stays on this
+    /// thread (the executable runs tasks on the event loops, `MiniCompeteMain`); elsewhere (a
+    /// task on Swift's own pool, as in tests) the next loop's, in turn.
     var database: any Database {
         guard databases.count > 1 else { return databases[0] }
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop,
+           let here = databases.first(where: { $0.eventLoop === current }) {
+            return here
+        }
         return databases[turn.withLockedValue { turn in
             turn = (turn + 1) % databases.count
             return turn
