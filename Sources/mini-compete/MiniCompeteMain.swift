@@ -8,7 +8,10 @@ import NIOPosix
 @main
 enum MiniCompeteMain {
     static func main() async {
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // Tasks run on SwiftNIO's event loops, the threads that do their I/O, instead of hopping
+        // to Swift's own pool at every await (docs/architecture.md, CompeteApp). First, before
+        // anything async; if it cannot be installed, the default executor serves as before.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await MiniCompeteCommand.main()
     }
 }
