@@ -6,7 +6,10 @@ import NIOPosix
 /// A small pool of pipelined connections to one Redis server; the type the application holds.
 ///
 /// Commands are spread round-robin over `poolSize` connections, and each connection carries many
-/// commands at once, so callers never wait for a free connection. Connections are opened lazily
+/// commands at once, so callers never wait for a free connection. Slot `i`'s connection lives on
+/// event loop `i mod loops`; a command sent from a task running on an event loop (the
+/// executable runs its tasks there) takes that loop's own slots, so its I/O needs no hop to the
+/// other thread. Connections are opened lazily
 /// on first use. One that has died (Redis restarted, a timeout, a network error) is replaced by
 /// the next command that picks its slot; the commands that were in flight on it fail with
 /// ``RedisError/connection(_:)`` or ``RedisError/timeout(_:)`` and are not retried, because the
@@ -18,6 +21,8 @@ public final class RedisClient: Sendable {
     /// The settings the client was created with.
     public let configuration: RedisConfiguration
     private let eventLoopGroup: any EventLoopGroup
+    /// The group's loops; slot `i` connects on `loops[i % loops.count]`.
+    private let loops: [any EventLoop]
     private let logger: Logger
     private let state: NIOLockedValueBox<State>
 
@@ -29,7 +34,7 @@ public final class RedisClient: Sendable {
 
     private struct State {
         var slots: [Slot]
-        var next = 0
+        var turns: SlotTurns
         var isClosed = false
     }
 
@@ -42,8 +47,12 @@ public final class RedisClient: Sendable {
     ) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
+        self.loops = Array(eventLoopGroup.makeIterator())
         self.logger = logger
-        self.state = NIOLockedValueBox(State(slots: Array(repeating: .empty, count: configuration.poolSize)))
+        self.state = NIOLockedValueBox(State(
+            slots: Array(repeating: .empty, count: configuration.poolSize),
+            turns: SlotTurns(slots: configuration.poolSize, loops: loops.count)
+        ))
     }
 
     /// Sends one command and returns its reply; an error reply is thrown as
@@ -96,8 +105,10 @@ public final class RedisClient: Sendable {
     private func connection() async throws -> RedisConnection {
         let (index, pick, replacesDeadConnection) = try state.withLockedValue { state -> (Int, Slot, Bool) in
             guard !state.isClosed else { throw RedisError.closed }
-            let index = state.next
-            state.next = (index + 1) % state.slots.count
+            let here = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { current in
+                loops.firstIndex { $0 === current }
+            }
+            let index = state.turns.next(onLoop: here)
             let current = state.slots[index]
             switch current {
             case .ready(let connection) where connection.isActive:
@@ -105,8 +116,9 @@ public final class RedisClient: Sendable {
             case .connecting:
                 return (index, current, false)
             case .ready, .empty:
-                let attempt = Task { [configuration, eventLoopGroup, logger] in
-                    try await RedisConnection.connect(to: configuration, on: eventLoopGroup.any(), logger: logger)
+                let loop = loops.isEmpty ? eventLoopGroup.any() : loops[index % loops.count]
+                let attempt = Task { [configuration, logger] in
+                    try await RedisConnection.connect(to: configuration, on: loop, logger: logger)
                 }
                 state.slots[index] = .connecting(attempt)
                 if case .ready = current { return (index, state.slots[index], true) }
