@@ -63,16 +63,13 @@ public struct SQLIdempotencyStore: IdempotencyStore, IdempotencyOutcomes {
         throw DomainError.idempotencyRequestInProgress(retryAfterSeconds: 1)
     }
 
-    /// A new key is only looked up (a read, no lock): claiming it here would be a commit of its
-    /// own — a WAL flush on PostgreSQL, an fsync and the write lock on SQLite — right before the
-    /// work's transaction pays for one again, for every keyed request. The work's transaction
-    /// claims the key instead (a batch of registrations with `claim`, other work by inserting
-    /// its outcome with `complete`); a key stored meanwhile makes the work skip or roll back and
-    /// answer `idempotencyRequestInProgress`, and the service then asks `begin`, which replays,
-    /// refuses or waits as usual. A known key goes to `begin` at once: a replay does no work.
-    /// Reads nothing: every keyed write's transaction claims its key (`claim`, or the external
-    /// INSERT of `complete`), so a new key — nearly every request — costs no round trip of its
-    /// own, and a used one makes the claim fail and the service ask `beginIfKnown`.
+    /// Reads and writes nothing: claiming the key here would be a commit of its own — a WAL
+    /// flush on PostgreSQL, an fsync and the write lock on SQLite — and reading it a round trip,
+    /// for every keyed request. The work's transaction claims the key instead (a batch of
+    /// registrations with `claim`, other work by inserting its outcome with `complete`); a key
+    /// used before makes the work skip or roll back and answer `idempotencyRequestInProgress`,
+    /// and the service then asks `begin`, which replays, refuses or waits as usual (and
+    /// `beginIfKnown` when the work refused).
     public func beginDeferringClaim(_ request: IdempotencyRequest, now: Date, policy: IdempotencyPolicy) async throws -> IdempotencyStart {
         .unclaimed(IdempotencyLease(
             userId: request.userId, key: request.key.value, token: UUID(), fingerprint: request.fingerprint,

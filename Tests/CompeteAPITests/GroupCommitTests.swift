@@ -111,8 +111,8 @@ import Testing
         }
     }
 
-    /// A double click whose two presses both passed the key lookup: by the time the second is
-    /// in a batch, the first has stored its outcome. The batch's claim finds the key taken, so
+    /// A double click: by the time the second press is in a batch, the first has stored its
+    /// outcome (nobody reads a key before the batch claims it). The batch's claim finds the key taken, so
     /// that member writes nothing and is answered as a key in flight (the service then replays
     /// the first press); the rest of the batch goes ahead in the same transaction.
     @Test(arguments: Backend.all)

@@ -112,7 +112,7 @@ import Vapor
         String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
-    /// `rounds` of every hot request: keyed registrations (key lookup, seat), list pages with
+    /// `rounds` of every hot request: keyed registrations (the seat statement), list pages with
     /// their count, and single reads. Returns the competition.
     @discardableResult
     static func exercise(_ server: TestServer, rounds: Int) async throws -> String {
